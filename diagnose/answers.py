@@ -1,0 +1,165 @@
+"""Answers files: read, validate against the knowledge base, and write.
+
+Format (DESIGN.md):
+{"questionnaire": "self-check",
+ "runner": {"name": ..., "sessions_per_week": 3, "minutes_per_session": 60,
+            "height_cm": 176, "goal_distance_km": 42.195},
+ "answers": {"<observation id>": "yes" | "no" | "unknown" | number | "<choice>"}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import RunformError
+from .knowledge import KnowledgeBase
+from .knowledge.models import suggest
+
+MAX_BYTES = 5_000_000  # an answers file is a few kB; anything this big is not one
+
+
+class Runner(BaseModel):
+    """Who is running, and their real training week."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200)
+    sessions_per_week: int | None = Field(None, ge=1, le=14)
+    minutes_per_session: int | None = Field(None, ge=10, le=300)
+    height_cm: float | None = Field(None, ge=100, le=230)
+    goal_distance_km: float | None = Field(None, gt=0, le=250)
+    age: int | None = Field(None, ge=10, le=100)
+    notes: str | None = Field(None, max_length=5000)
+
+
+class AnswersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    questionnaire: str | None = Field(None, max_length=100)
+    runner: Runner = Field(default_factory=Runner)
+    answers: dict[str, Any]
+    meta: dict[str, Any] | None = Field(None, description="free-form: who saved it, when")
+
+
+@dataclass
+class Answers:
+    values: dict[str, Any]  # observation id -> canonical value
+    runner: dict[str, Any] = field(default_factory=dict)  # only the fields given
+    questionnaire: str | None = None
+    source: str | None = None
+    meta: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.questionnaire:
+            out["questionnaire"] = self.questionnaire
+        out["runner"] = self.runner
+        out["answers"] = self.values
+        if self.meta:
+            out["meta"] = self.meta
+        return out
+
+
+def _loc(parts: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in parts) or "(top level)"
+
+
+def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
+    """Validate decoded JSON; every problem is reported as `source: field: message`."""
+    problems: list[str] = []
+    parsed: AnswersFile | None = None
+    try:
+        parsed = AnswersFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["type"] == "model_type":
+                message = "expected a JSON object with an 'answers' object"
+            elif error["type"] == "extra_forbidden":
+                fields = AnswersFile.model_fields if len(error["loc"]) == 1 else Runner.model_fields
+                message = "unknown field" + suggest(str(error["loc"][-1]), fields)
+            else:
+                message = error["msg"]
+            problems.append(f"{source}: {_loc(error['loc'])}: {message}")
+    # The answers themselves are checked even when the rest is wrong: report everything.
+    given = data.get("answers") if isinstance(data, dict) else None
+    values: dict[str, Any] = {}
+    for obs_id, value in given.items() if isinstance(given, dict) else ():
+        obs = kb.observations.get(obs_id)
+        if obs is None:
+            problems.append(
+                f"{source}: answers.{obs_id}: unknown observation{suggest(obs_id, kb.observations)}"
+            )
+            continue
+        try:
+            values[obs_id] = obs.coerce(value)
+        except ValueError as exc:
+            problems.append(f"{source}: answers.{obs_id}: {exc}")
+    if problems or parsed is None:
+        raise RunformError(problems[0], problems)
+    return Answers(
+        values=values,
+        runner=parsed.runner.model_dump(exclude_none=True),
+        questionnaire=parsed.questionnaire,
+        source=source,
+        meta=parsed.meta,
+    )
+
+
+def read_answers(
+    path: str | os.PathLike[str], kb: KnowledgeBase, shown: str | None = None
+) -> Answers:
+    """Read one answers file; any problem becomes a RunformError naming the file."""
+    path = Path(path)
+    shown = shown or str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise RunformError(f"{shown}: too large for an answers file (over {MAX_BYTES:,} bytes)")
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise RunformError(f"{shown}: is a folder, not an answers file") from None
+    except FileNotFoundError:
+        raise RunformError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise RunformError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RunformError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise RunformError(
+            f"{shown}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise RunformError(f"{shown}: invalid JSON: {exc}") from None
+    return parse_answers(data, kb, shown)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def write_answers(path: str | os.PathLike[str], answers: Answers) -> None:
+    """Write atomically: a crash leaves the old file or the new one, never half of one."""
+    path = Path(path)
+    text = json.dumps(answers.to_json(), indent=2, ensure_ascii=False) + "\n"
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,64 @@
+"""The click command line: parses options, calls the library, maps errors to exit codes.
+
+Heavy modules (experta, pydantic, the knowledge base) are imported inside the commands,
+so `runform --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import RunformError
+
+
+class ReportedError(click.ClickException):
+    """A RunformError for the terminal: each finding on its own line, then `Error: …`."""
+
+    def __init__(self, error: RunformError):
+        super().__init__(str(error).splitlines()[0] if str(error) else "failed")
+        self.problems = error.problems
+
+    def show(self, file=None) -> None:
+        if self.problems != [self.message]:
+            for problem in self.problems:
+                click.echo(problem, err=True)
+        click.echo(f"Error: {self.message}", err=True)
+
+
+class RunformGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RunformError as exc:
+            raise ReportedError(exc) from None
+
+
+@click.group(cls=RunformGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="runform")
+def cli() -> None:
+    """runform: diagnose running technique and build a corrective program.
+
+    Answers (from an interview or an answers file) go through a rule-based expert
+    system: technique defects, their root causes, and the mobility, activation,
+    strength and technique work that treats them.
+    """
+
+
+from . import diagnose_command, kb_command  # noqa: E402  (commands register on `cli`)
+
+diagnose_command.register(cli)
+kb_command.register(cli)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="runform")
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

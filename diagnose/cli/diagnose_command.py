@@ -1,0 +1,95 @@
+"""`runform diagnose FILE|DIR...`: diagnose answers files without asking anything."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from .options import kb_option
+
+FORMATS = ("text", "json", "jsonl", "markdown")
+
+
+@click.command("diagnose")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: tables; json: one object (an array for several files); jsonl: one line "
+    "per file; markdown: a document.",
+)
+@click.option("--explain", is_flag=True, help="Show how each conclusion was reached (HOW).")
+@kb_option
+def diagnose_command(paths: tuple[str, ...], fmt: str, explain: bool, kb_dir: str | None) -> None:
+    """Diagnose answers files (JSON); a folder means every *.json in it.
+
+    Bad files are reported on stderr, one line each, and the good ones are still
+    diagnosed; the exit code is 1 if any file was bad.
+    """
+    from ..batch import diagnose_files, expand
+    from ..engine import engine_for
+    from ..knowledge import load_kb
+    from ..render import jsonout
+
+    kb = load_kb(kb_dir)
+    engine = engine_for(kb)
+    files = expand(list(paths))
+    if not files:
+        raise click.BadParameter("no *.json answers files found", param_hint="FILE|DIR")
+    # one file gives one JSON object; several files, or a folder, give an array
+    batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    outcomes = diagnose_files(files, kb, engine)
+    bad = 0
+    written = 0
+
+    show_bar = len(files) > 1 and sys.stderr.isatty()
+    progress = (
+        click.progressbar(outcomes, length=len(files), label="Diagnosing", file=sys.stderr)
+        if show_bar
+        else contextlib.nullcontext(outcomes)
+    )
+    with progress as results:
+        if fmt == "json" and batch:
+            click.echo("[", nl=False)
+        for outcome in results:
+            if outcome.error is not None:
+                bad += 1
+                for problem in outcome.error.problems:
+                    click.echo(f"Error: {problem}", err=True)
+                continue
+            diagnosis = outcome.diagnosis
+            if fmt == "json":
+                text = jsonout.to_json(diagnosis.to_dict())
+                if batch:
+                    indented = "\n".join("  " + line for line in text.splitlines())
+                    click.echo(("," if written else "") + "\n" + indented, nl=False)
+                else:
+                    click.echo(text)
+            elif fmt == "jsonl":
+                click.echo(jsonout.to_json_line(diagnosis.to_dict()))
+            else:
+                if fmt == "markdown":
+                    from ..render.markdown import render_diagnosis
+                else:
+                    from ..render.text import render_diagnosis
+                if written:
+                    click.echo("---\n" if fmt == "markdown" else "")
+                click.echo(render_diagnosis(diagnosis, kb, explain=explain), nl=False)
+            written += 1
+        if fmt == "json" and batch:
+            click.echo("\n]")
+    if bad:
+        click.echo(
+            f"Error: {bad} of {len(files)} file(s) could not be diagnosed; see above.", err=True
+        )
+        sys.exit(1)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(diagnose_command)

@@ -1,0 +1,65 @@
+"""`runform kb check` and `runform kb test`: verify the knowledge base without Python."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import RunformError
+from .options import kb_option
+
+
+@click.group("kb")
+def kb_group() -> None:
+    """Check and test the knowledge base (rules/ and questionnaires/)."""
+
+
+@kb_group.command("check")
+@kb_option
+def check_command(kb_dir: str | None) -> None:
+    """Validate every knowledge file and run the cross-file checks.
+
+    Reports every problem as FILE:LINE: KEY PATH: MESSAGE and exits 1 if there is any.
+    """
+    from ..knowledge import load_kb
+    from ..knowledge.checks import check
+
+    kb = load_kb(kb_dir)
+    findings = check(kb)
+    if findings:
+        raise RunformError(f"{len(findings)} finding(s) in the knowledge base", findings)
+    click.echo(
+        f"Knowledge base OK ({kb.root}): {len(kb.observations)} observations, "
+        f"{len(kb.defects)} defects, {len(kb.causes)} causes, "
+        f"{len(kb.prescriptions)} prescriptions, {len(kb.red_flags)} red flags, "
+        f"{len(kb.rules)} rules."
+    )
+
+
+@kb_group.command("test")
+@kb_option
+@click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
+def test_command(kb_dir: str | None, verbose: bool) -> None:
+    """Run every rule's examples through the engine.
+
+    Each example gives answers and says whether its rule must fire or must not.
+    """
+    from ..engine import engine_for
+    from ..kbtest import run_examples
+    from ..knowledge import load_kb
+
+    kb = load_kb(kb_dir)
+    outcomes = run_examples(kb, engine_for(kb))
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes if verbose else failed:
+        click.echo(("ok    " if outcome.passed else "FAIL  ") + outcome.describe())
+    passed = len(outcomes) - len(failed)
+    summary = (
+        f"{len(outcomes)} examples of {len(kb.rules)} rules: {passed} passed, {len(failed)} failed"
+    )
+    if failed:
+        raise RunformError(summary)
+    click.echo(summary)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(kb_group)

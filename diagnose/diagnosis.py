@@ -1,0 +1,93 @@
+"""The result of one inference run, and its JSON-ready form (the DESIGN.md contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Support:
+    """One rule's part in a conclusion: the HOW trace."""
+
+    rule: str
+    reason: str  # the rule's `because`
+    certainty: float  # what this rule contributed (cf × premise certainty)
+    facts: tuple[str, ...]  # the facts it fired on, e.g. "heel_strike = yes", "defect heel_strike"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "certainty": round(self.certainty, 2),
+            "facts": list(self.facts),
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A defect, cause, prescription, advice item or red flag, with its certainty and trace."""
+
+    namespace: str
+    id: str
+    name: str
+    certainty: float
+    because: tuple[Support, ...]
+    details: dict[str, Any] = field(default_factory=dict)  # category, dose, treats, ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "certainty": round(self.certainty, 2),
+            **self.details,
+            "because": [s.to_dict() for s in self.because],
+        }
+
+
+@dataclass
+class Diagnosis:
+    defects: list[Finding]
+    causes: list[Finding]
+    prescriptions: list[Finding]
+    red_flags: list[Finding]
+    advice: list[Finding]
+    held_back: list[Finding]  # prescriptions withheld because of red flags
+    unanswered: list[str]  # observation ids whose answer could still change the result
+    answers: dict[str, Any]
+    runner: dict[str, Any] = field(default_factory=dict)
+    questionnaire: str | None = None
+    source: str | None = None
+    fired: frozenset[str] = frozenset()  # every rule that fired, kept or not (for kb test)
+
+    def findings(self) -> list[Finding]:
+        return [
+            *self.red_flags,
+            *self.defects,
+            *self.causes,
+            *self.prescriptions,
+            *self.advice,
+            *self.held_back,
+        ]
+
+    def find(self, ident: str) -> Finding | None:
+        return next((f for f in self.findings() if f.id == ident), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.source is not None:
+            out["source"] = self.source
+        if self.runner:
+            out["runner"] = self.runner
+        out.update(
+            {
+                "defects": [f.to_dict() for f in self.defects],
+                "causes": [f.to_dict() for f in self.causes],
+                "prescriptions": [f.to_dict() for f in self.prescriptions],
+                "red_flags": [f.to_dict() for f in self.red_flags],
+                "advice": [f.to_dict() for f in self.advice],
+                "held_back": [f.to_dict() for f in self.held_back],
+                "unanswered": list(self.unanswered),
+            }
+        )
+        return out

@@ -1,0 +1,342 @@
+"""Compile the rule data into an experta KnowledgeEngine and run it on answers.
+
+experta does the matching and the forward chaining (answers → defects → causes →
+prescriptions, red flags beside them). Each KB rule becomes one experta rule whose
+salience puts it in its conclusion's layer, so every rule concluding X fires before any
+rule that uses X: X's certainty is final when it is used, and the result does not depend
+on the order rules are declared or fire in.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from .diagnosis import Diagnosis, Finding, Support
+from .experta_compat import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
+from .knowledge import KnowledgeBase
+from .knowledge.models import (
+    NAMESPACES,
+    UNKNOWN,
+    AllOf,
+    AnyOf,
+    ConclusionTest,
+    KBRule,
+    NotOf,
+    ObservationTest,
+)
+from .logic import THRESHOLD, Key, combine, layers, open_parts, premise_certainty, truth
+
+# With a red flag, these kinds of work are held back until a clinician has cleared it.
+HELD_BACK_LOADS = frozenset({"loaded", "plyometric"})
+
+
+class Answer(Fact):
+    """One answer: id (an observation id) and value (canonical, possibly 'unknown')."""
+
+
+class Concluded(Fact):
+    """A conclusion: ns, id, and whether its certainty reaches the threshold."""
+
+
+# ---------------------------------------------------------------- compiling
+
+
+def _pattern(test: Any, names: list[str]) -> Any:
+    """One test as an experta pattern, bound to a fresh name so the trace can see it."""
+    if isinstance(test, ObservationTest):
+        if test.is_ is not None:
+            value: Any = test.is_
+        elif test.in_ is not None:
+            # One predicate, never L(a) | L(b) | ...: those explode at reset (pyknow #7).
+            value = P(lambda v, accepted=frozenset(test.in_): v in accepted)
+        else:
+            value = P(test.matches)
+        pattern = Answer(id=test.obs, value=value)
+    else:
+        fields = {"ns": test.namespace, "established": True}
+        if test.ident != "*":
+            fields["id"] = test.ident
+        pattern = Concluded(**fields)
+    name = f"f{len(names)}"
+    names.append(name)
+    return getattr(AS, name) << pattern
+
+
+def _negated(test: Any) -> Any:
+    if isinstance(test, ObservationTest):
+        value = test.is_ if test.is_ is not None else P(test.matches)
+        return NOT(Answer(id=test.obs, value=value))
+    fields = {"ns": test.namespace, "established": True}
+    if test.ident != "*":
+        fields["id"] = test.ident
+    return NOT(Concluded(**fields))
+
+
+def _element(condition: Any, names: list[str], negate: bool = False) -> Any:
+    """A condition as an experta conditional element, with `not` pushed down to tests."""
+    if isinstance(condition, NotOf):
+        return _element(condition.not_, names, not negate)
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = [
+            _element(c, names, negate)
+            for c in (condition.all if isinstance(condition, AllOf) else condition.any)
+        ]
+        conjunctive = isinstance(condition, AllOf) != negate  # De Morgan
+        if len(parts) == 1:
+            return parts[0]
+        return AND(*parts) if conjunctive else OR(*parts)
+    return _negated(condition) if negate else _pattern(condition, names)
+
+
+def _rhs(rule_id: str):
+    def fire(engine: _Run, **bound: Any) -> None:
+        engine.fired(rule_id, bound.values())
+
+    fire.__name__ = rule_id
+    return fire
+
+
+class _Run(KnowledgeEngine):
+    """The compiled engine; also keeps the certainty bookkeeping of the current run."""
+
+    kb: KnowledgeBase
+    by_id: dict[str, KBRule]
+
+    def start(self, answers: Mapping[str, Any]) -> None:
+        self.answers = answers
+        self.support: dict[Key, dict[str, float]] = {}
+        self.trace_facts: dict[tuple[Key, str], set[str]] = {}
+        self.inputs: dict[tuple[Key, str], set[Key]] = {}
+        self.certainty: dict[Key, float] = {}
+        self.declared: dict[Key, Any] = {}
+
+    def certainty_of(self, test: ConclusionTest) -> float:
+        if test.ident == "*":
+            return max(
+                (
+                    cf
+                    for (ns, _), cf in self.certainty.items()
+                    if ns == test.namespace and cf >= THRESHOLD
+                ),
+                default=0.0,
+            )
+        cf = self.certainty.get((test.namespace, test.ident), 0.0)
+        return cf if cf >= THRESHOLD else 0.0
+
+    def fired(self, rule_id: str, facts: Any) -> None:
+        rule = self.by_id[rule_id]
+        premise = premise_certainty(rule.when, self.answers, self.certainty_of)
+        if premise <= 0:
+            return
+        key = rule.then.key
+        self.support.setdefault(key, {})[rule_id] = rule.cf * premise
+        described = self.trace_facts.setdefault((key, rule_id), set())
+        inputs = self.inputs.setdefault((key, rule_id), set())
+        for fact in facts:
+            if isinstance(fact, Answer):
+                described.add(f"{fact['id']} = {fact['value']}")
+            elif isinstance(fact, Concluded):
+                described.add(f"{fact['ns'].replace('_', ' ')} {fact['id']}")
+                inputs.add((fact["ns"], fact["id"]))
+        cf = combine(list(self.support[key].values()))
+        self.certainty[key] = cf
+        established = cf >= THRESHOLD
+        fact = self.declared.get(key)
+        if fact is None:
+            self.declared[key] = self.declare(
+                Concluded(ns=key[0], id=key[1], established=established)
+            )
+        elif fact["established"] != established:
+            self.declared[key] = self.modify(fact, established=established)
+
+
+# ---------------------------------------------------------------- the engine
+
+
+class Engine:
+    """A knowledge base compiled into experta, reused for every diagnosis in the process."""
+
+    def __init__(self, kb: KnowledgeBase, rules: list[KBRule] | None = None):
+        self.kb = kb
+        self.rules = list(kb.rules if rules is None else rules)
+        self.all_keys = {ns: list(kb.entities(ns)) for ns in NAMESPACES}
+        self.depth = layers(self.rules, self.all_keys)
+        attributes: dict[str, Any] = {"kb": kb, "by_id": {r.id: r for r in self.rules}}
+        for position, rule in enumerate(self.rules):
+            names: list[str] = []
+            element = _element(rule.when, names)
+            elements = element if isinstance(element, AND) else (element,)
+            salience = -self.depth[rule.then.key]
+            # experta collects rules by attribute name (sorted), so the name keeps list order.
+            attributes[f"rule_{position:05d}"] = Rule(*elements, salience=salience)(_rhs(rule.id))
+        self._engine: _Run = type("CompiledKnowledge", (_Run,), attributes)()
+        self._rules_for: dict[Key, list[KBRule]] = {}
+        for rule in self.rules:
+            self._rules_for.setdefault(rule.then.key, []).append(rule)
+
+    # -- running
+
+    def run(
+        self,
+        answers: Mapping[str, Any],
+        runner: Mapping[str, Any] | None = None,
+        questionnaire: str | None = None,
+        source: str | None = None,
+    ) -> Diagnosis:
+        """Diagnose canonical answers (observation id → value, as `Observation.coerce` gives)."""
+        engine = self._engine
+        engine.reset()
+        engine.start(answers)
+        facts = [Answer(id=obs, value=value) for obs, value in sorted(answers.items())]
+        if facts:
+            engine.declare(*facts)
+        engine.run()
+        return self._diagnosis(engine, dict(answers), dict(runner or {}), questionnaire, source)
+
+    # -- assembling the result
+
+    def _finding(self, engine: _Run, key: Key) -> Finding:
+        namespace, ident = key
+        entity = self.kb.entity(namespace, ident)
+        supports = []
+        inputs: set[Key] = set()
+        for rule_id, contribution in engine.support[key].items():
+            rule = engine.by_id[rule_id]
+            facts = sorted(engine.trace_facts[(key, rule_id)])
+            facts += self._negations(rule.when, engine)
+            supports.append(Support(rule_id, rule.because, contribution, tuple(facts)))
+            inputs |= engine.inputs[(key, rule_id)]
+        supports.sort(key=lambda s: (-s.certainty, s.rule))
+        details: dict[str, Any] = {}
+        if namespace == "prescription":
+            details = {
+                "category": entity.category,
+                "dose": entity.dose.text() if entity.dose else None,
+                "dose_after_run": entity.dose_after_run.text() if entity.dose_after_run else None,
+                "minutes": entity.minutes,
+                "when": list(entity.when),
+                "load": entity.load,
+                "difficulty": entity.difficulty,
+                "treats": sorted(i for ns, i in inputs if ns in ("defect", "cause", "red_flag")),
+            }
+            if entity.category == "advice":
+                details = {"text": entity.description, "treats": details["treats"]}
+        elif namespace == "red_flag":
+            details = {"advice": entity.advice}
+        return Finding(
+            namespace, ident, entity.name, engine.certainty[key], tuple(supports), details
+        )
+
+    def _negations(self, condition: Any, engine: _Run) -> list[str]:
+        """Words for the `not` parts that held, so the trace shows what was absent."""
+        if isinstance(condition, NotOf):
+            if premise_certainty(condition.not_, engine.answers, engine.certainty_of) == 0:
+                return [f"not ({_words(condition.not_)})"]
+            return []
+        found: list[str] = []
+        for child in (
+            condition.all
+            if isinstance(condition, AllOf)
+            else condition.any
+            if isinstance(condition, AnyOf)
+            else []
+        ):
+            found += self._negations(child, engine)
+        return found
+
+    def _diagnosis(
+        self,
+        engine: _Run,
+        answers: dict[str, Any],
+        runner: dict[str, Any],
+        questionnaire: str | None,
+        source: str | None,
+    ) -> Diagnosis:
+        established = sorted(
+            (key for key, cf in engine.certainty.items() if cf >= THRESHOLD),
+            key=lambda k: (-round(engine.certainty[k], 6), k),
+        )
+        found: dict[str, list[Finding]] = {ns: [] for ns in NAMESPACES}
+        for key in established:
+            found[key[0]].append(self._finding(engine, key))
+        red_flags = found["red_flag"]
+        prescriptions, advice, held_back = [], [], []
+        for finding in found["prescription"]:
+            entity = self.kb.prescriptions[finding.id]
+            if entity.category == "advice":
+                advice.append(finding)
+            elif red_flags and entity.load in HELD_BACK_LOADS:
+                held_back.append(finding)
+            else:
+                prescriptions.append(finding)
+        return Diagnosis(
+            defects=found["defect"],
+            causes=found["cause"],
+            prescriptions=prescriptions,
+            red_flags=red_flags,
+            advice=advice,
+            held_back=held_back,
+            unanswered=self.open_questions(answers, engine.certainty),
+            answers=answers,
+            runner=runner,
+            questionnaire=questionnaire,
+            source=source,
+            fired=frozenset(rule for supports in engine.support.values() for rule in supports),
+        )
+
+    # -- what could still change the result
+
+    def open_questions(
+        self, answers: Mapping[str, Any], certainty: Mapping[Key, float]
+    ) -> list[str]:
+        """Observations not yet answered (or unknown) whose answer could change the result."""
+        status: dict[Key, bool | None] = {}
+
+        def status_of_key(key: Key) -> bool | None:
+            if key not in status:
+                if certainty.get(key, 0.0) >= THRESHOLD:
+                    status[key] = True
+                else:
+                    could = any(
+                        truth(rule.when, answers, status_of) is None
+                        for rule in self._rules_for.get(key, [])
+                        if rule.cf > 0
+                    )
+                    status[key] = None if could else False
+            return status[key]
+
+        def status_of(test: ConclusionTest) -> bool | None:
+            if test.ident != "*":
+                return status_of_key((test.namespace, test.ident))
+            states = [status_of_key((test.namespace, i)) for i in self.all_keys[test.namespace]]
+            return True if True in states else None if None in states else False
+
+        open_ids: set[str] = set()
+        for rule in self.rules:
+            for part in open_parts(rule.when, answers, status_of):
+                if isinstance(part, ObservationTest):
+                    open_ids.add(part.obs)
+        return [
+            obs
+            for obs in self.kb.observations
+            if obs in open_ids and answers.get(obs, UNKNOWN) == UNKNOWN
+        ]
+
+
+def _words(condition: Any) -> str:
+    if isinstance(condition, (ObservationTest, ConclusionTest)):
+        return condition.words()
+    if isinstance(condition, NotOf):
+        return f"not ({_words(condition.not_)})"
+    joiner, parts = (
+        (" and ", condition.all) if isinstance(condition, AllOf) else (" or ", condition.any)
+    )
+    return joiner.join(_words(c) for c in parts)
+
+
+@functools.lru_cache(maxsize=8)
+def engine_for(kb: KnowledgeBase) -> Engine:
+    """The compiled engine of a knowledge base, built once per process."""
+    return Engine(kb)

@@ -1,0 +1,256 @@
+"""Read the knowledge files (YAML 1.2, ruamel round-trip for line numbers) into models.
+
+Every problem in every file is collected before anything is raised, each as
+`rules/<file>.yaml:<line>: <key path>: <message>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..errors import RunformError
+from .models import (
+    Cause,
+    Defect,
+    KBRule,
+    KnownIds,
+    Observation,
+    Prescription,
+    RedFlag,
+)
+
+# section name in a file -> (model, namespace used in references and messages)
+ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
+    "observations": (Observation, "observation"),
+    "defects": (Defect, "defect"),
+    "causes": (Cause, "cause"),
+    "prescriptions": (Prescription, "prescription"),
+    "red_flags": (RedFlag, "red_flag"),
+}
+SECTIONS = (*ENTITY_SECTIONS, "rules")
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str  # relative to the knowledge-base root, e.g. rules/defects.yaml
+    line: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class RawItem:
+    """One list item of a section, before validation."""
+
+    section: str
+    index: int
+    data: Any
+    where: Where
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.index}"
+
+
+@dataclass(eq=False)  # hashable by identity: compiled engines are cached per KB
+class KnowledgeBase:
+    root: Path
+    observations: dict[str, Observation] = field(default_factory=dict)
+    defects: dict[str, Defect] = field(default_factory=dict)
+    causes: dict[str, Cause] = field(default_factory=dict)
+    prescriptions: dict[str, Prescription] = field(default_factory=dict)
+    red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    rules: list[KBRule] = field(default_factory=list)
+    # ("observation" | "defect" | ... | "rule", id) -> where it is defined
+    where: dict[tuple[str, str], Where] = field(default_factory=dict)
+    # (rule id, example index) -> where that example is
+    example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
+
+    def entities(self, namespace: str) -> dict[str, Any]:
+        return {
+            "observation": self.observations,
+            "defect": self.defects,
+            "cause": self.causes,
+            "prescription": self.prescriptions,
+            "red_flag": self.red_flags,
+        }[namespace]
+
+    def entity(self, namespace: str, ident: str) -> Any:
+        return self.entities(namespace)[ident]
+
+    def rule(self, rule_id: str) -> KBRule:
+        return self._rules_by_id()[rule_id]
+
+    def _rules_by_id(self) -> dict[str, KBRule]:
+        if not hasattr(self, "_by_id"):
+            self._by_id = {r.id: r for r in self.rules}
+        return self._by_id
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)  # `yes` and `no` stay strings
+    return yaml
+
+
+def read_yaml(path: Path, shown: str, problems: list[str]) -> Any:
+    """Parse one YAML file; on failure add a located problem and return None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{shown}: not UTF-8 text")
+        return None
+    except OSError as exc:
+        problems.append(f"{shown}: cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = exc.problem or exc.context or "not valid YAML"
+        problems.append(f"{shown}:{line}: invalid YAML: {what}")
+    except YAMLError as exc:
+        problems.append(f"{shown}: invalid YAML: {exc}")
+    return None
+
+
+def locate(node: Any, loc: tuple[Any, ...], line: int) -> tuple[str, int]:
+    """Follow a pydantic error location through ruamel nodes: (key path, line).
+
+    Parts of `loc` that are not keys of the data (union tags, model names) are skipped.
+    """
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            continue
+        parts.append(str(part))
+    return ".".join(parts), line
+
+
+def validation_problems(exc: ValidationError, data: Any, where: Where, prefix: str) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        path, line = locate(data, tuple(error["loc"]), where.line)
+        message = error["msg"].removeprefix("Value error, ")
+        full = ".".join(p for p in (prefix, path) if p)
+        problems.append(f"{where.file}:{line}: {full}: {message}")
+    return problems
+
+
+def _gather(root: Path, problems: list[str]) -> list[RawItem]:
+    folder = root / "rules"
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not files:
+        raise RunformError(f"{folder}: no knowledge files (rules/*.yaml) found")
+    items: list[RawItem] = []
+    for path in files:
+        shown = path.relative_to(root).as_posix()
+        data = read_yaml(path, shown, problems)
+        if data is None:
+            continue
+        if not isinstance(data, CommentedMap):
+            problems.append(f"{shown}:1: expected a mapping with sections: {', '.join(SECTIONS)}")
+            continue
+        for section, entries in data.items():
+            line = data.lc.key(section)[0] + 1
+            if section not in SECTIONS:
+                problems.append(
+                    f"{shown}:{line}: {section}: unknown section"
+                    f" (expected one of: {', '.join(SECTIONS)})"
+                )
+                continue
+            if not isinstance(entries, CommentedSeq):
+                problems.append(f"{shown}:{line}: {section}: expected a list")
+                continue
+            for index, entry in enumerate(entries):
+                items.append(
+                    RawItem(section, index, entry, Where(shown, entries.lc.item(index)[0] + 1))
+                )
+    return items
+
+
+def _raw_id(item: RawItem) -> str | None:
+    if isinstance(item.data, dict) and isinstance(item.data.get("id"), str):
+        return item.data["id"]
+    return None
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Load and validate every knowledge file under `root/rules`."""
+    problems: list[str] = []
+    items = _gather(root, problems)
+    kb = KnowledgeBase(root=root)
+
+    # Ids first, so references can be checked whatever file or order they come in.
+    raw_ids: dict[str, set[str]] = {ns: set() for _, ns in ENTITY_SECTIONS.values()}
+    for item in items:
+        namespace = ENTITY_SECTIONS[item.section][1] if item.section != "rules" else "rule"
+        ident = _raw_id(item)
+        if ident is None:
+            continue
+        if (namespace, ident) in kb.where:
+            first = kb.where[(namespace, ident)]
+            problems.append(
+                f"{item.where}: {item.path}.id: duplicate {namespace.replace('_', ' ')} id"
+                f" '{ident}' (first defined at {first})"
+            )
+            item.data = None  # validate only the first definition
+            continue
+        kb.where[(namespace, ident)] = item.where
+        raw_ids.setdefault(namespace, set()).add(ident)
+
+    def validate(item: RawItem, model: type[BaseModel], context: Any) -> Any:
+        try:
+            return TypeAdapter(model).validate_python(item.data, context=context)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, item.data, item.where, item.path))
+            return None
+
+    live = [item for item in items if item.data is not None]
+    for item in live:
+        if item.section == "observations" and (obs := validate(item, Observation, None)):
+            kb.observations[obs.id] = obs
+    known = KnownIds(
+        observations=kb.observations,
+        defect=raw_ids["defect"],
+        cause=raw_ids["cause"],
+        prescription=raw_ids["prescription"],
+        red_flag=raw_ids["red_flag"],
+    )
+    for item in live:
+        if item.section in ("observations", "rules"):
+            continue
+        model = ENTITY_SECTIONS[item.section][0]
+        if entity := validate(item, model, known):
+            kb.entities(ENTITY_SECTIONS[item.section][1])[entity.id] = entity
+    for item in live:
+        if item.section == "rules" and (rule := validate(item, KBRule, known)):
+            kb.rules.append(rule)
+            examples = item.data.get("examples")
+            for index in range(len(rule.examples)):
+                kb.example_where[(rule.id, index)] = Where(
+                    item.where.file, examples.lc.item(index)[0] + 1
+                )
+
+    if problems:
+        raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems)
+    return kb

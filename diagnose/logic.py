@@ -1,0 +1,179 @@
+"""Conditions as logic: certainty of a premise, three-valued truth, references, depth.
+
+The engine (experta) decides which rules fire; these pure functions give a fired rule's
+premise its certainty, tell which unanswered questions could still change a result, and
+order the conclusions into layers so that certainty is final before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .errors import RunformError
+from .knowledge.models import (
+    UNKNOWN,
+    AllOf,
+    AnyOf,
+    ConclusionTest,
+    KBRule,
+    NotOf,
+    ObservationTest,
+)
+
+THRESHOLD = 0.2  # conclusions below this certainty are dropped (and count as absent)
+
+Key = tuple[str, str]  # (namespace, id)
+
+
+# ---------------------------------------------------------------- certainty factors
+
+
+def combine(contributions: list[float]) -> float:
+    """MYCIN/EMYCIN combination of several rules' certainties for one conclusion.
+
+    Positives combine as a + b - ab, negatives as a + b + ab; the two totals then merge as
+    (p + n) / (1 - min(|p|, |n|)). Grouping by sign first makes the result independent of
+    the order the rules fired in (plain pairwise MYCIN is not associative for mixed signs),
+    and sorting makes even the floating-point rounding independent of it.
+    """
+    positive = 0.0
+    for cf in sorted(c for c in contributions if c > 0):
+        positive = positive + cf - positive * cf
+    negative = 0.0
+    for cf in sorted((c for c in contributions if c < 0), reverse=True):
+        negative = negative + cf + negative * cf
+    if positive and negative:
+        if min(positive, -negative) >= 1.0:
+            return 0.0  # certain for and certain against: no usable conclusion
+        return (positive + negative) / (1 - min(positive, -negative))
+    return positive + negative
+
+
+def premise_certainty(
+    condition: Any, answers: Mapping[str, Any], certainty_of: Callable[[ConclusionTest], float]
+) -> float:
+    """How certain a premise is: all → min, any → max, not → 1 if absent, answers → 1."""
+    if isinstance(condition, ObservationTest):
+        return 1.0 if condition.matches(answers.get(condition.obs)) else 0.0
+    if isinstance(condition, ConclusionTest):
+        return certainty_of(condition)
+    if isinstance(condition, AllOf):
+        return min(premise_certainty(c, answers, certainty_of) for c in condition.all)
+    if isinstance(condition, AnyOf):
+        return max(premise_certainty(c, answers, certainty_of) for c in condition.any)
+    if isinstance(condition, NotOf):
+        return 0.0 if premise_certainty(condition.not_, answers, certainty_of) > 0 else 1.0
+    raise TypeError(condition)
+
+
+# ---------------------------------------------------------------- three-valued truth
+
+
+def truth(
+    condition: Any,
+    answers: Mapping[str, Any],
+    status_of: Callable[[ConclusionTest], bool | None],
+) -> bool | None:
+    """Kleene logic: True, False, or None when unanswered questions could still decide it."""
+    if isinstance(condition, ObservationTest):
+        value = answers.get(condition.obs, UNKNOWN)
+        return None if value == UNKNOWN else condition.matches(value)
+    if isinstance(condition, ConclusionTest):
+        return status_of(condition)
+    if isinstance(condition, AllOf):
+        parts = [truth(c, answers, status_of) for c in condition.all]
+        if False in parts:
+            return False
+        return None if None in parts else True
+    if isinstance(condition, AnyOf):
+        parts = [truth(c, answers, status_of) for c in condition.any]
+        if True in parts:
+            return True
+        return None if None in parts else False
+    if isinstance(condition, NotOf):
+        inner = truth(condition.not_, answers, status_of)
+        return None if inner is None else not inner
+    raise TypeError(condition)
+
+
+def open_parts(
+    condition: Any,
+    answers: Mapping[str, Any],
+    status_of: Callable[[ConclusionTest], bool | None],
+) -> Iterator[Any]:
+    """The undecided tests (observation or conclusion) inside an undecided condition."""
+    if truth(condition, answers, status_of) is not None:
+        return
+    if isinstance(condition, (ObservationTest, ConclusionTest)):
+        yield condition
+    else:
+        for child in children(condition):
+            yield from open_parts(child, answers, status_of)
+
+
+# ---------------------------------------------------------------- structure
+
+
+def children(condition: Any) -> list[Any]:
+    if isinstance(condition, AllOf):
+        return condition.all
+    if isinstance(condition, AnyOf):
+        return condition.any
+    if isinstance(condition, NotOf):
+        return [condition.not_]
+    return []
+
+
+def tests(condition: Any) -> Iterator[Any]:
+    """Every observation and conclusion test in a condition."""
+    if isinstance(condition, (ObservationTest, ConclusionTest)):
+        yield condition
+    for child in children(condition):
+        yield from tests(child)
+
+
+def observations_in(condition: Any) -> set[str]:
+    return {t.obs for t in tests(condition) if isinstance(t, ObservationTest)}
+
+
+def references(condition: Any, all_keys: Mapping[str, list[str]]) -> set[Key]:
+    """The conclusions a condition depends on (a `*` stands for every id of its namespace)."""
+    found: set[Key] = set()
+    for test in tests(condition):
+        if isinstance(test, ConclusionTest):
+            if test.ident == "*":
+                found.update((test.namespace, i) for i in all_keys.get(test.namespace, []))
+            else:
+                found.add((test.namespace, test.ident))
+    return found
+
+
+def layers(rules: list[KBRule], all_keys: Mapping[str, list[str]]) -> dict[Key, int]:
+    """Depth of each concluded fact: 1 + the deepest fact its rules use (answers are 0).
+
+    Rules fire shallowest first, so a conclusion's certainty is final before any rule
+    uses it. A cycle makes depth undefined and is reported with the ids on it.
+    """
+    uses: dict[Key, set[Key]] = {}
+    for rule in rules:
+        uses.setdefault(rule.then.key, set()).update(references(rule.when, all_keys))
+    depth: dict[Key, int] = {}
+    visiting: list[Key] = []
+
+    def visit(key: Key) -> int:
+        if key in depth:
+            return depth[key]
+        if key in visiting:
+            cycle = visiting[visiting.index(key) :] + [key]
+            error = RunformError("rules form a cycle: " + " → ".join(f"{n} {i}" for n, i in cycle))
+            error.cycle = cycle  # type: ignore[attr-defined]
+            raise error
+        visiting.append(key)
+        depth[key] = 1 + max((visit(k) for k in uses.get(key, ())), default=0)
+        visiting.pop()
+        return depth[key]
+
+    for key in sorted(uses):
+        visit(key)
+    return depth

@@ -1,0 +1,1 @@
+"""Renderers: they lay out a result; they never decide anything about it."""

@@ -1,0 +1,121 @@
+"""What a diagnosis printout shows, as plain rows and lines, shared by text and Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..diagnosis import Diagnosis, Finding
+from ..knowledge import KnowledgeBase
+
+GUIDANCE = "Coaching guidance, not a medical diagnosis."
+
+
+def certainty(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def title(diagnosis: Diagnosis) -> str:
+    name = diagnosis.runner.get("name")
+    return f"Diagnosis for {name}" if name else "Diagnosis"
+
+
+def names_of(ids: list[str], kb: KnowledgeBase) -> str:
+    found = []
+    for ident in ids:
+        for namespace in ("defect", "cause", "red_flag"):
+            entity = kb.entities(namespace).get(ident)
+            if entity is not None:
+                found.append(entity.name)
+                break
+        else:
+            found.append(ident)
+    return ", ".join(found)
+
+
+@dataclass
+class Table:
+    heading: str
+    headers: list[str]
+    rows: list[list[str]]
+    empty: str
+
+
+def tables(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Table]:
+    def reason(finding: Finding) -> str:
+        return finding.because[0].reason if finding.because else ""
+
+    return [
+        Table(
+            "Defects",
+            ["certainty", "defect", "why"],
+            [[certainty(f.certainty), f.name, reason(f)] for f in diagnosis.defects],
+            "No technique defect stands out from these answers.",
+        ),
+        Table(
+            "Causes",
+            ["certainty", "cause", "why"],
+            [[certainty(f.certainty), f.name, reason(f)] for f in diagnosis.causes],
+            "No root cause stands out from these answers.",
+        ),
+        Table(
+            "Prescriptions",
+            ["certainty", "exercise", "kind", "dose", "treats"],
+            [
+                [
+                    certainty(f.certainty),
+                    f.name,
+                    f.details["category"],
+                    f.details["dose"] or "",
+                    names_of(f.details["treats"], kb),
+                ]
+                for f in diagnosis.prescriptions
+            ],
+            "Nothing to prescribe yet.",
+        ),
+    ]
+
+
+def unanswered_line(diagnosis: Diagnosis, kb: KnowledgeBase, limit: int = 8) -> str | None:
+    if not diagnosis.unanswered:
+        return None
+    names = [kb.observations[o].name for o in diagnosis.unanswered[:limit]]
+    more = len(diagnosis.unanswered) - limit
+    tail = f" and {more} more" if more > 0 else ""
+    count = len(diagnosis.unanswered)
+    noun = "question" if count == 1 else "questions"
+    return f"{count} unanswered {noun} could change this result: {', '.join(names)}{tail}."
+
+
+def how(finding: Finding) -> list[str]:
+    """The HOW trace of one conclusion, in plain words, one line per supporting rule."""
+    lines = []
+    for support in finding.because:
+        facts = "; ".join(support.facts)
+        sign = "+" if support.certainty >= 0 else "−"
+        lines.append(
+            f"{sign}{abs(support.certainty):.2f} from rule {support.rule}: {support.reason}"
+            + (f" [{facts}]" if facts else "")
+        )
+    if len(finding.because) > 1:
+        parts = " and ".join(f"{abs(s.certainty):.2f}" for s in finding.because)
+        lines.append(f"combined ({parts}) → {finding.certainty:.2f}")
+    return lines
+
+
+def explained(diagnosis: Diagnosis) -> list[tuple[str, list[str]]]:
+    """(heading, HOW lines) for every conclusion, red flags first."""
+    kinds = {
+        "red_flag": "red flag",
+        "defect": "defect",
+        "cause": "cause",
+        "prescription": "prescription",
+    }
+    out = []
+    for finding in diagnosis.findings():
+        kind = kinds[finding.namespace]
+        if finding in diagnosis.advice:
+            kind = "advice"
+        elif finding in diagnosis.held_back:
+            kind = "held back"
+        out.append((f"{finding.name} — {kind}, certainty {finding.certainty:.2f}", how(finding)))
+    return out

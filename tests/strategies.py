@@ -1,0 +1,31 @@
+"""Hypothesis strategies over the real knowledge base."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from diagnose.knowledge.models import UNKNOWN, Observation
+
+
+def value_of(obs: Observation):
+    if obs.kind == "yesno":
+        return st.sampled_from(["yes", "no", UNKNOWN])
+    if obs.kind == "scale":
+        return st.one_of(st.integers(0, 4), st.just(UNKNOWN))
+    if obs.kind == "choice":
+        return st.sampled_from([*obs.choices, UNKNOWN])
+    return st.one_of(
+        st.integers(int(obs.min), int(obs.max)),
+        st.floats(obs.min, obs.max, allow_nan=False).map(lambda v: round(v, 1)),
+        st.just(UNKNOWN),
+    )
+
+
+def answers(kb, max_size: int | None = None):
+    """Canonical answers: a random subset of observations with values of the right kind."""
+    observations = list(kb.observations.values())
+    return (
+        st.lists(st.sampled_from(observations), unique_by=lambda o: o.id, max_size=max_size)
+        .flatmap(lambda chosen: st.fixed_dictionaries({o.id: value_of(o) for o in chosen}))
+        .map(lambda given: {k: kb.observations[k].coerce(v) for k, v in given.items()})
+    )

@@ -1,0 +1,200 @@
+"""`runform diagnose` through the CLI: formats, batches, and every kind of bad input."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from diagnose.cli import cli
+
+GOOD = {
+    "heel_strike": "yes",
+    "tight_hip_flexors": "yes",
+    "sedentary_job": "yes",
+    "cadence_spm": 150,
+}
+CONTRACT = {"defects", "causes", "prescriptions", "red_flags", "advice", "unanswered"}
+
+
+def invoke(cli_runner, *args):
+    return cli_runner.invoke(cli, ["diagnose", *map(str, args)])
+
+
+def test_text_shows_defects_causes_prescriptions(cli_runner, write_answers):
+    result = invoke(cli_runner, write_answers(GOOD))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index("Defects") < out.index("Causes") < out.index("Prescriptions")
+    assert "Heel" in out and "certainty" in out
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+
+
+def test_explain_shows_how(cli_runner, write_answers):
+    result = invoke(cli_runner, write_answers(GOOD), "--explain")
+    assert result.exit_code == 0, result.output
+    assert "How runform concluded this" in result.stdout
+    assert "from rule" in result.stdout and "heel_strike = yes" in result.stdout
+
+
+def test_json_follows_the_contract(cli_runner, write_answers, kb):
+    result = invoke(cli_runner, write_answers(GOOD), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert CONTRACT <= set(data)
+    assert data["source"].endswith("answers.json")
+    assert data["defects"] and data["causes"] and data["prescriptions"]
+    for key in ("defects", "causes", "prescriptions", "red_flags", "advice"):
+        for item in data[key]:
+            assert {"id", "name", "certainty", "because"} <= set(item)
+            assert 0.2 <= item["certainty"] <= 1
+            for support in item["because"]:
+                assert {"rule", "reason"} <= set(support)
+                kb.rule(support["rule"])  # a real rule id
+    for item in data["prescriptions"]:
+        assert {"category", "dose", "treats"} <= set(item)
+        assert item["category"] in ("mobility", "activation", "strength", "technique")
+    assert all(isinstance(o, str) for o in data["unanswered"])
+
+
+def test_json_is_deterministic(cli_runner, write_answers):
+    path = write_answers(GOOD)
+    first = invoke(cli_runner, path, "--format", "json").stdout
+    assert invoke(cli_runner, path, "--format", "json").stdout == first
+
+
+def test_markdown_document(cli_runner, write_answers):
+    path = write_answers(GOOD, runner={"name": "<script>alert(1)</script>"})
+    result = invoke(cli_runner, path, "--format", "markdown", "--explain")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Diagnosis for \\<script\\>alert(1)\\</script\\>")
+    assert "<script>" not in result.stdout
+    assert "| certainty" in result.stdout
+
+
+def test_batch_folder_keeps_going_past_bad_files(cli_runner, tmp_path, write_answers):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    write_answers(GOOD, name="batch/a.json")
+    write_answers({"pain_sharp": "yes"}, name="batch/c.json")
+    (folder / "b.json").write_text("{not json", encoding="utf-8")
+    (folder / "notes.txt").write_text("ignored", encoding="utf-8")
+    result = invoke(cli_runner, folder, "--format", "jsonl")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["source"] for line in lines] == [
+        str(folder / "a.json"),
+        str(folder / "c.json"),
+    ]
+    assert f"Error: {folder / 'b.json'}: line 1 column 2: invalid JSON" in result.stderr
+    assert "1 of 3 file(s) could not be diagnosed" in result.stderr
+
+
+def test_batch_json_is_an_array(cli_runner, write_answers):
+    a = write_answers(GOOD, name="a.json")
+    b = write_answers({"heel_strike": "no"}, name="b.json")
+    result = invoke(cli_runner, a, b, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["source"] for d in data] == [str(a), str(b)]
+
+
+def test_true_false_are_yes_no(cli_runner, write_answers):
+    yes = invoke(cli_runner, write_answers({"heel_strike": True}), "--format", "json").stdout
+    assert "heel_strike" in [d["id"] for d in json.loads(yes)["defects"]]
+
+
+BAD_ANSWERS = [
+    (
+        {"cadense_spm": 150},
+        "answers.cadense_spm: unknown observation (did you mean 'cadence_spm'?)",
+    ),
+    (
+        {"cadence_spm": "fast"},
+        "answers.cadence_spm: 'fast' is not accepted: expected a number from",
+    ),
+    (
+        {"cadence_spm": 400},
+        "answers.cadence_spm: 400 is not accepted: expected a number from 100 to 240 spm",
+    ),
+    ({"heel_strike": 5}, "answers.heel_strike: 5 is not accepted: expected yes, no or unknown"),
+    ({"tension": 7}, "answers.tension: 7 is not accepted: expected a whole number from 0 to 4"),
+    ({"tension": [1]}, "answers.tension: [1] is not accepted"),
+]
+
+
+@pytest.mark.parametrize("answers,message", BAD_ANSWERS)
+def test_bad_answers_name_file_and_field(cli_runner, write_answers, answers, message):
+    path = write_answers(answers)
+    result = invoke(cli_runner, path)
+    assert result.exit_code == 1
+    assert f"Error: {path}: {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+BAD_FILES = [
+    (b'{"answers": {"heel_strike": "yes",}}', "line 1 column 35: invalid JSON"),
+    (b"[1, 2]", "(top level): expected a JSON object with an 'answers' object"),
+    (b'{"runner": {}}', "answers: Field required"),
+    (b'{"answers": []}', "answers: Input should be a valid dictionary"),
+    (
+        b'{"answers": {}, "runner": {"sessions_per_week": 40}}',
+        "runner.sessions_per_week: Input should be less than or equal to 14",
+    ),
+    (b'{"answers": {}, "runnr": {}}', "runnr: unknown field (did you mean 'runner'?)"),
+    (b'{"answers": {"cadence_spm": NaN}}', "invalid JSON: NaN is not a JSON number"),
+    (b"\xff\xfe\x00{", "not UTF-8 text"),
+    (b"", "line 1 column 1: invalid JSON"),
+]
+
+
+@pytest.mark.parametrize("content,message", BAD_FILES)
+def test_bad_files_name_file_and_problem(cli_runner, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    result = invoke(cli_runner, path)
+    assert result.exit_code == 1
+    assert f"Error: {path}: {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_file(cli_runner, tmp_path):
+    result = invoke(cli_runner, tmp_path / "nope.json")
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path / 'nope.json'}: no such file" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(cli_runner, write_answers):
+    path = write_answers(GOOD)
+    path.chmod(0)
+    result = invoke(cli_runner, path)
+    assert result.exit_code == 1
+    assert f"Error: {path}: cannot read: Permission denied" in result.stderr
+
+
+def test_unreadable_entry_in_folder(cli_runner, tmp_path):
+    folder = tmp_path / "batch"
+    (folder / "dir.json").mkdir(parents=True)  # a folder named like a file cannot be read
+    result = invoke(cli_runner, folder)
+    assert result.exit_code == 1
+    assert "is a folder, not an answers file" in result.stderr
+
+
+def test_empty_folder_is_a_usage_error(cli_runner, tmp_path):
+    result = invoke(cli_runner, tmp_path)
+    assert result.exit_code == 2
+    assert "no *.json answers files found" in result.output
+
+
+def test_python_dash_m_works(write_answers):
+    path = write_answers(GOOD)
+    done = subprocess.run(
+        [sys.executable, "-m", "diagnose", "diagnose", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["defects"]

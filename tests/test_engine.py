@@ -1,0 +1,102 @@
+"""The real engine on the real knowledge base: red flags, unknown answers, traces."""
+
+import pytest
+
+from diagnose.engine import HELD_BACK_LOADS
+
+WEAK = {
+    "plank_hold_s": 15,
+    "side_plank_hold_s": 10,
+    "calf_raise_reps": 8,
+    "single_leg_squat_wobble": 4,
+    "short_stride": "yes",
+    "lack_of_power": "yes",
+}
+RED_FLAG_OBSERVATIONS = [
+    "pain_sharp",
+    "pain_worsens_running",
+    "swelling",
+    "numbness",
+    "recent_injury",
+]
+
+
+def loads(kb, findings):
+    return {kb.prescriptions[f.id].load for f in findings}
+
+
+def test_weak_runner_gets_loaded_work(kb, engine):
+    diagnosis = engine.run(WEAK)
+    assert diagnosis.defects and diagnosis.causes and diagnosis.prescriptions
+    assert loads(kb, diagnosis.prescriptions) & HELD_BACK_LOADS
+    assert not diagnosis.red_flags and not diagnosis.held_back
+
+
+@pytest.mark.parametrize("flag", RED_FLAG_OBSERVATIONS)
+def test_red_flag_stops_loaded_and_plyometric_work(kb, engine, flag):
+    diagnosis = engine.run({**WEAK, flag: "yes"})
+    assert diagnosis.red_flags, flag
+    assert "see_clinician" in [a.id for a in diagnosis.advice]
+    assert not loads(kb, diagnosis.prescriptions) & HELD_BACK_LOADS
+    assert loads(kb, diagnosis.held_back) & HELD_BACK_LOADS
+    held = {f.id for f in diagnosis.held_back}
+    assert held == {
+        f.id
+        for f in engine.run(WEAK).prescriptions
+        if kb.prescriptions[f.id].load in HELD_BACK_LOADS
+    }
+
+
+def test_every_red_flag_can_be_raised(kb, engine):
+    raised = set()
+    for rule in kb.rules:
+        if rule.then.namespace == "red_flag":
+            for example in rule.examples:
+                if example.fires:
+                    raised |= {f.id for f in engine.run(example.given).red_flags}
+    assert raised == set(kb.red_flags)
+
+
+def test_unknown_is_not_no(engine):
+    unknown = engine.run({"heel_strike": "unknown"})
+    no = engine.run({"heel_strike": "no"})
+    yes = engine.run({"heel_strike": "yes"})
+    assert "heel_strike" in unknown.unanswered
+    assert "heel_strike" not in no.unanswered
+    assert "heel_strike" in [d.id for d in yes.defects]
+    assert "heel_strike" not in [d.id for d in unknown.defects]
+
+
+def test_nothing_answered_concludes_nothing_and_everything_is_open(kb, engine):
+    diagnosis = engine.run({})
+    assert diagnosis.findings() == []
+    assert set(diagnosis.unanswered) == set(kb.observations)
+
+
+def test_answering_closes_questions(engine):
+    before = engine.run({})
+    after = engine.run({"heel_strike": "no", "pain_sharp": "no"})
+    assert "heel_strike" not in after.unanswered
+    assert len(after.unanswered) < len(before.unanswered)
+
+
+def test_trace_names_the_facts_a_rule_fired_on(engine):
+    diagnosis = engine.run({"heel_strike": "yes"})
+    finding = diagnosis.find("heel_strike")
+    assert finding is not None
+    facts = [fact for support in finding.because for fact in support.facts]
+    assert "heel_strike = yes" in facts
+
+
+def test_prescriptions_say_what_they_treat(kb, engine):
+    diagnosis = engine.run(WEAK)
+    for item in diagnosis.prescriptions:
+        assert item.details["treats"], item.id
+        for ident in item.details["treats"]:
+            assert ident in kb.defects or ident in kb.causes or ident in kb.red_flags
+
+
+def test_engine_is_reused_across_runs(engine):
+    first = engine.run(WEAK).to_dict()
+    engine.run({"pain_sharp": "yes"})
+    assert engine.run(WEAK).to_dict() == first

@@ -1,0 +1,183 @@
+"""`runform kb check` / `kb test` on the real knowledge base and on broken copies of it."""
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from diagnose.cli import cli
+from diagnose.knowledge.checks import check
+from diagnose.knowledge.models import NAMESPACES
+from diagnose.logic import references
+
+
+def run_check(cli_runner, kb_dir):
+    return cli_runner.invoke(cli, ["kb", "check", "--kb", str(kb_dir)])
+
+
+def first_line_matching(kb_dir: Path, pattern: str) -> tuple[Path, int, str]:
+    """(file, 1-based line, line text) of the first line matching `pattern` in rules/."""
+    for path in sorted((kb_dir / "rules").glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(pattern, line):
+                return path, number, line
+    raise AssertionError(f"nothing matches {pattern!r}")
+
+
+def replace_line(path: Path, number: int, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[number - 1] = new + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_bundled_kb_is_clean(cli_runner, kb):
+    assert check(kb) == []
+    result = cli_runner.invoke(cli, ["kb", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Knowledge base OK" in result.output
+
+
+def test_bundled_examples_pass(cli_runner):
+    result = cli_runner.invoke(cli, ["kb", "test"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\d+ passed, 0 failed", result.output)
+
+
+def test_misspelled_observation_is_located_with_a_suggestion(cli_runner, kb_copy):
+    path, number, line = first_line_matching(kb_copy, r"obs: cadence_spm\b")
+    replace_line(path, number, line.replace("cadence_spm", "cadense_spm"))
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    expected = f"rules/{path.name}:{number}: rules."
+    lines = [line for line in result.output.splitlines() if line.startswith(expected)]
+    assert lines, result.output
+    assert "unknown observation 'cadense_spm' (did you mean 'cadence_spm'?)" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_misspelled_conclusion_is_located(cli_runner, kb_copy):
+    path, number, line = first_line_matching(kb_copy, r"then: \{defect: heel_strike\}")
+    replace_line(path, number, line.replace("heel_strike", "heel_strik"))
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert f"rules/{path.name}:{number}:" in result.output
+    assert "unknown defect 'heel_strik' (did you mean 'heel_strike'?)" in result.output
+
+
+def test_errors_of_all_files_are_collected(cli_runner, kb_copy):
+    (kb_copy / "rules" / "zz_broken.yaml").write_text("defects:\n  - id: x\n    nme: y\n")
+    path, number, line = first_line_matching(kb_copy, r"obs: heel_strike\b")
+    replace_line(path, number, line.replace("heel_strike", "heelstrike"))
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert "rules/zz_broken.yaml:3: defects.0.nme: Extra inputs are not permitted" in result.output
+    assert "rules/zz_broken.yaml:2: defects.0.name: Field required" in result.output
+    assert f"rules/{path.name}:{number}:" in result.output
+
+
+def test_broken_yaml_is_located(cli_runner, kb_copy):
+    (kb_copy / "rules" / "zz_bad.yaml").write_text("defects:\n  - id: x\n    name: [unclosed\n")
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert re.search(r"rules/zz_bad\.yaml:\d+: invalid YAML", result.output), result.output
+
+
+def test_duplicate_id_points_at_both(cli_runner, kb_copy, kb):
+    some_defect = next(iter(kb.defects.values()))
+    (kb_copy / "rules" / "zz_dup.yaml").write_text(
+        f"defects:\n  - id: {some_defect.id}\n    name: Again\n    description: Twice.\n"
+    )
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert (
+        f"rules/zz_dup.yaml:2: defects.0.id: duplicate defect id '{some_defect.id}'"
+        in result.output
+    )
+    assert f"first defined at {kb.where[('defect', some_defect.id)]}" in result.output
+
+
+def test_cycle_is_reported_at_a_rule(cli_runner, kb_copy, kb):
+    # take a rule defect → cause and add cause → defect: a circle
+    all_keys = {ns: list(kb.entities(ns)) for ns in NAMESPACES}
+    rule, used = next(
+        (r, ident)
+        for r in kb.rules
+        if r.then.namespace == "cause"
+        for ns, ident in sorted(references(r.when, all_keys))
+        if ns == "defect"
+    )
+    (kb_copy / "rules" / "zz_cycle.yaml").write_text(
+        textwrap.dedent(
+            f"""\
+            rules:
+              - id: circular
+                when: {{cause: {rule.then.ident}}}
+                then: {{defect: {used}}}
+                cf: 0.5
+                because: This goes round in a circle.
+                examples:
+                  - {{given: {{}}, fires: false}}
+                  - {{given: {{}}, fires: true}}
+            """
+        )
+    )
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert re.search(r"rules/\w+\.yaml:\d+: rules form a cycle: ", result.output), result.output
+    assert "Traceback" not in result.output
+
+
+def test_orphans_are_reported(cli_runner, kb_copy):
+    (kb_copy / "rules" / "zz_orphans.yaml").write_text(
+        textwrap.dedent(
+            """\
+            observations:
+              - id: lonely_question
+                name: Nobody asks
+                kind: yesno
+                description: No rule uses this.
+            prescriptions:
+              - id: lonely_drill
+                name: Nobody prescribes
+                category: technique
+                description: No rule prescribes this.
+                dose: {sets: 3, metres: 20}
+                minutes: 2
+                when: [technique_day]
+                cues: [Stay tall.]
+                pitfalls: [Rushing.]
+                difficulty: 1
+                load: moderate
+            causes:
+              - id: lonely_cause
+                name: Nothing concludes this
+                description: No rule concludes it.
+            """
+        )
+    )
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    out = result.output
+    assert "rules/zz_orphans.yaml:2: observation 'lonely_question': used by no rule" in out
+    assert (
+        "rules/zz_orphans.yaml:7: prescription 'lonely_drill': never prescribed by any rule" in out
+    )
+    assert "rules/zz_orphans.yaml:19: cause 'lonely_cause': never concluded by any rule" in out
+    assert "rules/zz_orphans.yaml:19: cause 'lonely_cause': leads to no prescription" in out
+
+
+def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
+    path, number, line = first_line_matching(kb_copy, r"fires: true")
+    replace_line(path, number, line.replace("fires: true", "fires: false"))
+    result = cli_runner.invoke(cli, ["kb", "test", "--kb", str(kb_copy)])
+    assert result.exit_code == 1
+    assert "FAIL" in result.output and "expected to not fire, it did" in result.output
+    assert re.search(r"\d+ passed, 1 failed", result.output)
+
+
+@pytest.mark.parametrize("command", [["kb", "check"], ["kb", "test"], ["diagnose", "x.json"]])
+def test_kb_option_rejects_a_folder_without_rules(cli_runner, tmp_path, command):
+    result = cli_runner.invoke(cli, [*command, "--kb", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not a knowledge base" in result.output

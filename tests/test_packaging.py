@@ -1,0 +1,33 @@
+"""The installed `runform` finds its bundled knowledge from any folder."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def runform_script() -> str:
+    beside = Path(sys.executable).parent / "runform"
+    found = str(beside) if beside.exists() else shutil.which("runform")
+    if not found:
+        pytest.skip("runform is not installed as a console script")
+    return found
+
+
+def test_console_script_from_another_folder(tmp_path):
+    done = subprocess.run(
+        [runform_script(), "kb", "check"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Knowledge base OK" in done.stdout
+
+
+def test_help_lists_the_commands(tmp_path):
+    done = subprocess.run(
+        [runform_script(), "--help"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("diagnose", "kb"):
+        assert command in done.stdout

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RunformError
+from .files import read_json, write_text_atomically
 from .knowledge import KnowledgeBase
 from .knowledge.models import suggest
-
-MAX_BYTES = 5_000_000  # an answers file is a few kB; anything this big is not one
 
 
 class Runner(BaseModel):
@@ -35,7 +32,6 @@ class Runner(BaseModel):
     minutes_per_session: int | None = Field(None, ge=10, le=300)
     height_cm: float | None = Field(None, ge=100, le=230)
     goal_distance_km: float | None = Field(None, gt=0, le=250)
-    age: int | None = Field(None, ge=10, le=100)
     notes: str | None = Field(None, max_length=5000)
 
 
@@ -116,50 +112,9 @@ def read_answers(
     path: str | os.PathLike[str], kb: KnowledgeBase, shown: str | None = None
 ) -> Answers:
     """Read one answers file; any problem becomes a RunformError naming the file."""
-    path = Path(path)
     shown = shown or str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RunformError(f"{shown}: too large for an answers file (over {MAX_BYTES:,} bytes)")
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise RunformError(f"{shown}: is a folder, not an answers file") from None
-    except FileNotFoundError:
-        raise RunformError(f"{shown}: no such file") from None
-    except OSError as exc:
-        raise RunformError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RunformError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise RunformError(
-            f"{shown}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise RunformError(f"{shown}: invalid JSON: {exc}") from None
-    return parse_answers(data, kb, shown)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    return parse_answers(read_json(path, shown), kb, shown)
 
 
 def write_answers(path: str | os.PathLike[str], answers: Answers) -> None:
-    """Write atomically: a crash leaves the old file or the new one, never half of one."""
-    path = Path(path)
-    text = json.dumps(answers.to_json(), indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(answers.to_json(), indent=2, ensure_ascii=False) + "\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import strategies as st
 
 from diagnose.knowledge.models import UNKNOWN, Observation
@@ -14,9 +16,11 @@ def value_of(obs: Observation):
         return st.one_of(st.integers(0, 4), st.just(UNKNOWN))
     if obs.kind == "choice":
         return st.sampled_from([*obs.choices, UNKNOWN])
+    low, high = math.ceil(obs.min), math.floor(obs.max)
+    whole = [st.integers(low, high)] if low <= high else []
     return st.one_of(
-        st.integers(int(obs.min), int(obs.max)),
-        st.floats(obs.min, obs.max, allow_nan=False).map(lambda v: round(v, 1)),
+        *whole,
+        st.floats(obs.min, obs.max, allow_nan=False),
         st.just(UNKNOWN),
     )
 

@@ -179,7 +179,7 @@ def test_unreadable_entry_in_folder(cli_runner, tmp_path):
     (folder / "dir.json").mkdir(parents=True)  # a folder named like a file cannot be read
     result = invoke(cli_runner, folder)
     assert result.exit_code == 1
-    assert "is a folder, not an answers file" in result.stderr
+    assert "is a folder, not a file" in result.stderr
 
 
 def test_empty_folder_is_a_usage_error(cli_runner, tmp_path):

@@ -168,11 +168,28 @@ def test_orphans_are_reported(cli_runner, kb_copy):
 
 
 def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
-    path, number, line = first_line_matching(kb_copy, r"fires: true")
-    replace_line(path, number, line.replace("fires: true", "fires: false"))
+    (kb_copy / "rules" / "zz_wrong.yaml").write_text(
+        textwrap.dedent(
+            """\
+            rules:
+              - id: wrong_examples
+                when: {obs: heel_strike, is: "yes"}
+                then: {defect: heel_strike}
+                cf: 0.5
+                because: Examples can be wrong too.
+                examples:
+                  - {given: {heel_strike: "yes"}, fires: true}
+                  - {given: {heel_strike: "no"}, fires: true}
+                  - {given: {heel_strike: "unknown"}, fires: false}
+            """
+        )
+    )
     result = cli_runner.invoke(cli, ["kb", "test", "--kb", str(kb_copy)])
     assert result.exit_code == 1
-    assert "FAIL" in result.output and "expected to not fire, it did" in result.output
+    assert (
+        "FAIL  rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expected to fire,"
+        " it did not (given heel_strike=no)" in result.output
+    )
     assert re.search(r"\d+ passed, 1 failed", result.output)
 
 

@@ -48,10 +48,15 @@ def cli() -> None:
     """
 
 
-from . import diagnose_command, kb_command  # noqa: E402  (commands register on `cli`)
+from . import (  # noqa: E402  (commands register on `cli`)
+    clients_command,
+    diagnose_command,
+    interview_command,
+    kb_command,
+)
 
-diagnose_command.register(cli)
-kb_command.register(cli)
+for _module in (diagnose_command, interview_command, clients_command, kb_command):
+    _module.register(cli)
 
 
 def main() -> None:

@@ -13,3 +13,24 @@ kb_option = click.option(
     help="Knowledge base folder (holding rules/ and questionnaires/) instead of the bundled "
     "one. Also RUNFORM_KB.",
 )
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    metavar="PATH",
+    envvar="RUNFORM_DB",
+    type=click.Path(dir_okay=False),
+    help="Client database (SQLite). Default: runform.db in the user's app folder. Also RUNFORM_DB.",
+)
+
+
+def default_db() -> str:
+    import os
+
+    return os.path.join(click.get_app_dir("runform"), "runform.db")
+
+
+def open_store(db_path: str | None):
+    from ..store import Store
+
+    return Store(db_path or default_db())

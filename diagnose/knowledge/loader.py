@@ -6,6 +6,7 @@ Every problem in every file is collected before anything is raised, each as
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from .models import (
     Prescription,
     RedFlag,
 )
+from .questionnaires import Questionnaire
 
 # section name in a file -> (model, namespace used in references and messages)
 ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
@@ -73,6 +75,7 @@ class KnowledgeBase:
     where: dict[tuple[str, str], Where] = field(default_factory=dict)
     # (rule id, example index) -> where that example is
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
+    questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
 
     def entities(self, namespace: str) -> dict[str, Any]:
         return {
@@ -150,6 +153,8 @@ def validation_problems(exc: ValidationError, data: Any, where: Where, prefix: s
     problems = []
     for error in exc.errors():
         path, line = locate(data, tuple(error["loc"]), where.line)
+        if error["type"] == "missing" and error["loc"]:
+            path = ".".join(p for p in (path, str(error["loc"][-1])) if p)
         message = error["msg"].removeprefix("Value error, ")
         full = ".".join(p for p in (prefix, path) if p)
         problems.append(f"{where.file}:{line}: {full}: {message}")
@@ -251,6 +256,59 @@ def load(root: Path) -> KnowledgeBase:
                     item.where.file, examples.lc.item(index)[0] + 1
                 )
 
+    _load_questionnaires(root, kb, known, problems)
     if problems:
         raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems)
     return kb
+
+
+def _load_questionnaires(
+    root: Path, kb: KnowledgeBase, known: KnownIds, problems: list[str]
+) -> None:
+    """Each questionnaires/<id>.yaml holds one questionnaire whose id is the file's name."""
+    for path in sorted((root / "questionnaires").glob("*.yaml")):
+        shown = path.relative_to(root).as_posix()
+        data = read_yaml(path, shown, problems)
+        if data is None:
+            continue
+        if not isinstance(data, CommentedMap):
+            problems.append(f"{shown}:1: expected a mapping (id, title, sections, questions...)")
+            continue
+        where = Where(shown, 1)
+        sections = data.get("sections")
+        section_ids = (
+            {
+                s["id"]
+                for s in sections or []
+                if isinstance(s, dict) and isinstance(s.get("id"), str)
+            }
+            if isinstance(sections, list)
+            else set()
+        )
+        questions = data.get("questions")
+        if isinstance(questions, CommentedSeq):
+            first: dict[str, int] = {}
+            for index, question in enumerate(questions):
+                if not isinstance(question, dict) or not isinstance(question.get("id"), str):
+                    continue
+                line = questions.lc.item(index)[0] + 1
+                if question["id"] in first:
+                    problems.append(
+                        f"{shown}:{line}: questions.{index}.id: '{question['id']}' is asked"
+                        f" twice (first at line {first[question['id']]})"
+                    )
+                first.setdefault(question["id"], line)
+        context = dataclasses.replace(known, sections=section_ids)
+        try:
+            questionnaire = TypeAdapter(Questionnaire).validate_python(data, context=context)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, data, where, ""))
+            continue
+        if questionnaire.id != path.stem:
+            line = data.lc.key("id")[0] + 1
+            problems.append(
+                f"{shown}:{line}: id: '{questionnaire.id}' does not match the file name"
+                f" '{path.stem}'"
+            )
+            continue
+        kb.questionnaires[questionnaire.id] = questionnaire

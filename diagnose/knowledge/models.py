@@ -66,6 +66,7 @@ class KnownIds:
     cause: set[str] = field(default_factory=set)
     prescription: set[str] = field(default_factory=set)
     red_flag: set[str] = field(default_factory=set)
+    sections: set[str] | None = None  # of the questionnaire being read
 
     def of(self, namespace: str) -> set[str]:
         return getattr(self, namespace)

@@ -27,9 +27,10 @@ def _clean(text: str) -> str:
 def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = False) -> str:
     out: list[str] = []
     heading = _clean(view.title(diagnosis))
+    out += [heading, "=" * min(len(heading), WIDTH)]
     if diagnosis.source:
-        heading += f"  ({_clean(diagnosis.source)})"
-    out += [heading, "=" * min(len(heading), WIDTH), view.GUIDANCE, ""]
+        out.append(_wrap(f"Answers: {_clean(diagnosis.source)}", ""))
+    out += [view.GUIDANCE, ""]
 
     if diagnosis.red_flags:
         out.append("RED FLAGS: see a clinician before starting this program.")

@@ -1,0 +1,186 @@
+"""Client records: `clients`, `history`, `compare`, `export`, `import`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import db_option, open_store
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: tables; json: for other tools.",
+)
+
+
+def _date(taken_at: str | None) -> str:
+    return (taken_at or "")[:10]
+
+
+def _listing(findings: list[dict]) -> str:
+    return ", ".join(f"{f['name']} ({f['certainty']:.2f})" for f in findings) or "none"
+
+
+@click.command("clients")
+@db_option
+@format_option
+def clients_command(db_path, fmt):
+    """List clients: assessments, last date, defects still open."""
+    from tabulate import tabulate
+
+    with open_store(db_path) as store:
+        summaries = store.clients()
+    if fmt == "json":
+        click.echo(json.dumps([s.__dict__ for s in summaries], indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        click.echo("No clients yet. Start with: runform intake NAME")
+        return
+    rows = [
+        [s.name, s.assessments, _date(s.last_taken_at), ", ".join(s.open_defects) or "none"]
+        for s in summaries
+    ]
+    click.echo(
+        tabulate(
+            rows,
+            ["client", "assessments", "last", "open defects"],
+            maxcolwidths=[22, None, None, 36],
+            disable_numparse=True,
+        )
+    )
+
+
+@click.command("history")
+@click.argument("name")
+@db_option
+@format_option
+def history_command(name, db_path, fmt):
+    """Each assessment of a client with its defects and causes."""
+    from ..interview_session import wrap
+
+    with open_store(db_path) as store:
+        assessments = store.assessments(name)
+        client = store.client_name(name)
+    if fmt == "json":
+        data = {"client": client, "assessments": [a.to_dict() for a in assessments]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{client}: {len(assessments)} assessment(s)")
+    for a in assessments:
+        click.echo(f"\n#{a.number}  {_date(a.taken_at)}  ({a.questionnaire or 'answers'})")
+        click.echo(wrap(f"Defects: {_listing(a.diagnosis.get('defects', []))}", "  "))
+        click.echo(wrap(f"Causes: {_listing(a.diagnosis.get('causes', []))}", "  "))
+        if a.diagnosis.get("red_flags"):
+            click.echo(wrap(f"Red flags: {_listing(a.diagnosis['red_flags'])}", "  "))
+
+
+@click.command("compare")
+@click.argument("name")
+@click.option("--from", "first", type=int, help="Assessment number to compare from.")
+@click.option("--to", "second", type=int, help="Assessment number to compare to.")
+@db_option
+@format_option
+def compare_command(name, first, second, db_path, fmt):
+    """What resolved, persists and is new between two assessments (default: the last two)."""
+    from tabulate import tabulate
+
+    from ..errors import RunformError
+    from ..progress import compare
+
+    with open_store(db_path) as store:
+        assessments = store.assessments(name)
+        if len(assessments) < 2 and (first is None or second is None):
+            raise RunformError(
+                f"{store.client_name(name)} has {len(assessments)} assessment(s);"
+                " comparing needs two"
+            )
+        after = store.assessment(name, second if second is not None else -1)
+        before = store.assessment(name, first if first is not None else after.number - 1)
+    changes = compare(before.diagnosis, after.diagnosis)
+    if fmt == "json":
+        data = {
+            "client": after.client,
+            "from": before.number,
+            "to": after.number,
+            **{kind: [c.to_dict() for c in found] for kind, found in changes.items()},
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"{after.client}: assessment {before.number} ({_date(before.taken_at)})"
+        f" → {after.number} ({_date(after.taken_at)})"
+    )
+    for kind, found in changes.items():
+        click.echo(f"\n{kind.capitalize()}")
+        if not found:
+            click.echo("  none, then or now")
+            continue
+        rows = [
+            [
+                c.status,
+                c.name,
+                "" if c.before is None else f"{c.before:.2f}",
+                "" if c.after is None else f"{c.after:.2f}",
+                "" if c.delta is None else f"{c.delta:+.2f}",
+            ]
+            for c in found
+        ]
+        click.echo(
+            tabulate(
+                rows,
+                ["", "name", "before", "after", "change"],
+                maxcolwidths=[None, 34, None, None, None],
+                disable_numparse=True,
+            )
+        )
+    resolved = [c.name for found in changes.values() for c in found if c.status == "resolved"]
+    if resolved:
+        click.echo(f"\nResolved: {', '.join(resolved)}.")
+
+
+@click.command("export")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@db_option
+def export_command(name, output, db_path):
+    """Export a client's assessments as JSON (stdout, or -o FILE)."""
+    from ..render.jsonout import to_json
+
+    with open_store(db_path) as store:
+        text = to_json(store.export_client(name)) + "\n"
+    if output:
+        from ..files import write_text_atomically
+
+        write_text_atomically(output, text)
+        click.echo(f"Exported to {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def import_command(file, db_path):
+    """Import a client's assessments exported by `runform export`."""
+    from ..files import read_json
+
+    data = read_json(file)
+    with open_store(db_path) as store:
+        name, added, skipped = store.import_client(data, file)
+    click.echo(f"{name}: {added} assessment(s) imported, {skipped} already there.")
+
+
+def register(cli: click.Group) -> None:
+    for command in (
+        clients_command,
+        history_command,
+        compare_command,
+        export_command,
+        import_command,
+    ):
+        cli.add_command(command)

@@ -1,0 +1,56 @@
+"""Running an interview at the terminal: the click prompter, autosave, clean interruption."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ..answers import write_answers
+from ..diagnosis import Diagnosis
+from ..interview import Interview
+from ..interview_session import run_session, wrap
+
+
+class ClickPrompter:
+    def ask(self, prompt: str) -> str:
+        return click.prompt(prompt, prompt_suffix="\n> ", type=str)
+
+    def say(self, text: str = "") -> None:
+        click.echo(text)
+
+
+def default_save_path(questionnaire: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(click.get_app_dir("runform")) / "interviews" / f"{questionnaire}-{stamp}.json"
+
+
+def interact(interview: Interview, save_path: Path, resume_hint: str) -> Diagnosis:
+    """Run the interview, saving every answer to `save_path`; exit 1 cleanly if stopped."""
+    save_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(answers) -> None:
+        write_answers(save_path, answers)
+
+    save(interview.answers())
+    questionnaire = interview.questionnaire
+    click.echo(questionnaire.title)
+    click.echo("=" * len(questionnaire.title))
+    click.echo(wrap(questionnaire.intro))
+    click.echo(
+        f"\nAnswers are saved as you go in {save_path}.\n"
+        "At any question: ? shows why it is asked, u answers unknown, b goes back;\n"
+        "Ctrl-C stops (nothing is lost; resume later)."
+    )
+    try:
+        return run_session(interview, ClickPrompter(), save)
+    except click.Abort:
+        count = len(interview.values) + len(interview.runner)
+        click.echo(
+            f"\n\nStopped. Your {count} answer(s) are saved in {save_path}.\n"
+            f"Continue with: {resume_hint.format(path=save_path)}",
+            err=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,159 @@
+"""`runform interview` (a runner alone) and `runform intake` (a coach with a client)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from .options import db_option, kb_option, open_store
+
+
+def _questionnaire(kb, ident: str):
+    from ..errors import RunformError
+    from ..knowledge.models import suggest
+
+    if ident not in kb.questionnaires:
+        raise RunformError(
+            f"no questionnaire '{ident}'{suggest(ident, kb.questionnaires)}"
+            f" (there are: {', '.join(sorted(kb.questionnaires)) or 'none'})"
+        )
+    return kb.questionnaires[ident]
+
+
+def _show_result(diagnosis, kb, answers_path: Path | None) -> None:
+    from ..render.text import render_diagnosis
+
+    click.echo("")
+    click.echo(render_diagnosis(diagnosis, kb), nl=False)
+    if answers_path is not None:
+        path = shlex.quote(str(answers_path))
+        click.echo(f"\nYour answers are in {answers_path}.")
+        click.echo(f"How each conclusion was reached: runform diagnose {path} --explain")
+
+
+@click.command("interview")
+@click.option(
+    "-q",
+    "--questionnaire",
+    metavar="NAME",
+    help="self-check (the default) or coach-intake.",
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False),
+    help="Pre-fill from an answers file; only the rest is asked.",
+)
+@click.option(
+    "--save",
+    "save_file",
+    type=click.Path(dir_okay=False),
+    help="Save answers here as they are given (default: a new file in the app folder).",
+)
+@click.option(
+    "--resume",
+    "resume_file",
+    type=click.Path(dir_okay=False),
+    help="Continue a saved interview from its next unanswered question.",
+)
+@click.option("--name", help="The runner's name, for the printout.")
+@kb_option
+def interview_command(questionnaire, answers_file, save_file, resume_file, name, kb_dir):
+    """Answer the questionnaire at the terminal and get a diagnosis.
+
+    Questions come one at a time, only those that can still change the result. Every
+    answer is saved at once; Ctrl-C stops, and --resume continues later.
+    """
+    from ..answers import read_answers
+    from ..engine import engine_for
+    from ..interview import Interview
+    from ..knowledge import load_kb
+    from .interactive import default_save_path, interact
+
+    if answers_file and resume_file:
+        raise click.UsageError("use --answers or --resume, not both")
+    kb = load_kb(kb_dir)
+    given = read_answers(resume_file or answers_file, kb) if (resume_file or answers_file) else None
+    ident = questionnaire or (given.questionnaire if given and given.questionnaire else None)
+    chosen = _questionnaire(kb, ident or "self-check")
+    if name:
+        if given is None:
+            from ..answers import Answers
+
+            given = Answers(values={})
+        given.runner["name"] = name
+    save_path = Path(save_file or resume_file or default_save_path(chosen.id))
+    interview = Interview(chosen, kb, engine_for(kb), given)
+    diagnosis = interact(interview, save_path, "runform interview --resume {path}")
+    _show_result(diagnosis, kb, save_path)
+
+
+@click.command("intake")
+@click.argument("name")
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False),
+    help="Pre-fill from an answers file; only the rest is asked.",
+)
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Ask nothing: what the answers file lacks stays unknown.",
+)
+@click.option(
+    "--save",
+    "save_file",
+    type=click.Path(dir_okay=False),
+    help="Save answers here as they are given (default: a new file in the app folder).",
+)
+@db_option
+@kb_option
+def intake_command(name, answers_file, no_input, save_file, db_path, kb_dir):
+    """Run the coach's intake interview with a client and keep it as an assessment.
+
+    The client (NAME) is created on the first intake; each intake adds a numbered
+    assessment with its date, answers and diagnosis.
+    """
+    from ..answers import Answers, read_answers
+    from ..engine import engine_for
+    from ..interview import Interview
+    from ..knowledge import load_kb
+    from ..store import clean_name
+    from .interactive import default_save_path, interact
+
+    name = clean_name(name)
+    kb = load_kb(kb_dir)
+    chosen = _questionnaire(kb, "coach-intake")
+    engine = engine_for(kb)
+    given = read_answers(answers_file, kb) if answers_file else Answers(values={})
+    given.runner.setdefault("name", name)
+    with open_store(db_path) as store:  # opened first: a bad database fails before the interview
+        save_path: Path | None = None
+        if no_input:
+            answers = given
+            diagnosis = engine.run(answers.values, answers.runner, chosen.id, answers_file)
+        else:
+            save_path = Path(save_file or default_save_path(chosen.id))
+            interview = Interview(chosen, kb, engine, given)
+            hint = f"runform intake {shlex.quote(name)} --answers {{path}}"
+            diagnosis = interact(interview, save_path, hint)
+            answers = interview.answers()
+        assessment = store.add_assessment(
+            name,
+            runner=answers.runner,
+            answers=answers.values,
+            diagnosis=diagnosis.to_dict(),
+            questionnaire=chosen.id,
+        )
+        _show_result(diagnosis, kb, save_path)
+        click.echo(
+            f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."
+        )
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(interview_command)
+    cli.add_command(intake_command)

@@ -1,0 +1,151 @@
+"""The interview as a pure state machine: which question is next, answer, back, progress.
+
+The engine drives it: after every answer the answers are diagnosed again, and the next
+question is the first one in questionnaire order that (1) is not answered yet, (2) has
+its `ask_when` satisfied, and (3) could still change the result (an observation the
+engine reports as open; the runner's week is always worth asking, the program needs it).
+No terminal here: the prompting loop is in interview_session.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import Answers
+from .diagnosis import Diagnosis
+from .engine import Engine
+from .knowledge import KnowledgeBase
+from .knowledge.models import UNKNOWN, ConclusionTest, Observation
+from .knowledge.questionnaires import RUNNER_FIELDS, Question, Questionnaire
+from .logic import truth
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int  # 1-based number of the question being asked
+    about: int  # position + questions still likely to come
+
+    def __str__(self) -> str:
+        return f"question {self.position} of about {self.about}"
+
+
+class Interview:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        kb: KnowledgeBase,
+        engine: Engine,
+        given: Answers | None = None,
+    ):
+        self.questionnaire = questionnaire
+        self.kb = kb
+        self.engine = engine
+        self.values: dict[str, Any] = dict(given.values) if given else {}
+        self.runner: dict[str, Any] = dict(given.runner) if given else {}
+        meta = dict(given.meta or {}) if given else {}
+        # Runner fields answered "unknown" (the week has no unknown value to store).
+        self.unknown_week: list[str] = list(meta.get("unknown_week", []))
+        # Ids answered in this interview, in order, for `back` (kept in the save file, so
+        # `back` works after a resume too; pre-filled answers are not in it).
+        self.asked: list[str] = [i for i in meta.get("asked", []) if self._known_id(i)]
+        self._diagnosis: Diagnosis | None = None
+
+    # ------------------------------------------------------------ state
+
+    def observation(self, question: Question) -> Observation:
+        """What a question sets: its kind, range and choices."""
+        return RUNNER_FIELDS.get(question.id) or self.kb.observations[question.id]
+
+    def _known_id(self, ident: Any) -> bool:
+        return isinstance(ident, str) and any(q.id == ident for q in self.questionnaire.questions)
+
+    def is_answered(self, question_id: str) -> bool:
+        return (
+            question_id in self.values
+            or question_id in self.runner
+            or question_id in self.unknown_week
+        )
+
+    def diagnosis(self) -> Diagnosis:
+        if self._diagnosis is None:
+            self._diagnosis = self.engine.run(self.values, self.runner, self.questionnaire.id, None)
+        return self._diagnosis
+
+    def _ask_when_holds(self, question: Question) -> bool:
+        if question.ask_when is None:
+            return True
+        diagnosis = self.diagnosis()
+        established = {(f.namespace, f.id) for f in diagnosis.findings()}
+
+        def status(test: ConclusionTest) -> bool:
+            if test.ident == "*":
+                return any(ns == test.namespace for ns, _ in established)
+            return (test.namespace, test.ident) in established
+
+        # Not yet decidable (it depends on something unanswered) means: not yet.
+        return truth(question.ask_when, self.values, status) is True
+
+    def pending(self) -> list[Question]:
+        """The questions still worth asking now, in questionnaire order."""
+        open_ids = set(self.diagnosis().unanswered)
+        return [
+            question
+            for question in self.questionnaire.questions
+            if not self.is_answered(question.id)
+            and (question.id in RUNNER_FIELDS or question.id in open_ids)
+            and self._ask_when_holds(question)
+        ]
+
+    def current(self) -> Question | None:
+        pending = self.pending()
+        return pending[0] if pending else None
+
+    def progress(self) -> Progress:
+        position = len(self.asked) + 1
+        return Progress(position, len(self.asked) + max(len(self.pending()), 1))
+
+    # ------------------------------------------------------------ moves
+
+    def answer(self, question: Question, raw: Any) -> Any:
+        """Record an answer (text from a prompt, or a JSON value); ValueError if not accepted."""
+        value = self.observation(question).coerce(_normalise(raw))
+        if question.id in RUNNER_FIELDS:
+            if value == UNKNOWN:
+                self.unknown_week.append(question.id)
+            else:
+                self.runner[question.id] = value
+        else:
+            self.values[question.id] = value
+        self.asked.append(question.id)
+        self._diagnosis = None
+        return value
+
+    def back(self) -> Question | None:
+        """Undo the last answer given in this interview; returns its question, or None."""
+        if not self.asked:
+            return None
+        ident = self.asked.pop()
+        self.values.pop(ident, None)
+        self.runner.pop(ident, None)
+        if ident in self.unknown_week:
+            self.unknown_week.remove(ident)
+        self._diagnosis = None
+        return self.questionnaire.question(ident)
+
+    def answers(self) -> Answers:
+        meta = {"asked": list(self.asked), "unknown_week": list(self.unknown_week)}
+        return Answers(
+            values=dict(self.values),
+            runner=dict(self.runner),
+            questionnaire=self.questionnaire.id,
+            meta={k: v for k, v in meta.items() if v} or None,
+        )
+
+
+def _normalise(raw: Any) -> Any:
+    """Prompt shortcuts: y/n for yes/no, u or ? ... (the session handles ? itself)."""
+    if isinstance(raw, str):
+        text = raw.strip().lower()
+        return {"y": "yes", "n": "no", "u": UNKNOWN}.get(text, raw.strip())
+    return raw

@@ -1,0 +1,107 @@
+"""Questionnaires: the interview scripts in questionnaires/*.yaml.
+
+A question's id is the observation it sets (its kind, unit, range and choices come from
+the observation, so a question cannot disagree with the rules), or one of the runner's
+training-week fields, which the program needs and the rules do not.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from .models import Condition, Id, Observation, Strict, Text, _known, suggest
+
+# The runner's week, asked like observations but stored under "runner" in answers files.
+RUNNER_FIELDS: dict[str, Observation] = {
+    obs.id: obs
+    for obs in (
+        Observation(
+            id="sessions_per_week",
+            name="Runs per week",
+            kind="number",
+            unit="runs",
+            min=1,
+            max=14,
+            description="How many times a week you run.",
+        ),
+        Observation(
+            id="minutes_per_session",
+            name="Minutes per run",
+            kind="number",
+            unit="min",
+            min=10,
+            max=300,
+            description="How long a typical run lasts, warm-up included.",
+        ),
+        Observation(
+            id="goal_distance_km",
+            name="Goal race distance",
+            kind="number",
+            unit="km",
+            min=1,
+            max=250,
+            description="The race you are training for (42.195 for a marathon).",
+        ),
+        Observation(
+            id="height_cm",
+            name="Height",
+            kind="number",
+            unit="cm",
+            min=100,
+            max=230,
+            description="Your height, to put stride length in proportion.",
+        ),
+    )
+}
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    intro: str | None = None
+
+
+class Question(Strict):
+    id: Id
+    text: Text
+    help: Text = Field(description='the answer to "why are you asking this?"')
+    section: Id
+    audience: Literal["runner", "coach"]
+    how_to: str | None = Field(None, description="for tests: how to run it, pass/fail criteria")
+    ask_when: Condition | None = Field(None, description="a follow-up: asked only once this holds")
+
+    @field_validator("id")
+    @classmethod
+    def _sets_something(cls, ident: str, info: ValidationInfo) -> str:
+        known = _known(info)
+        if known is not None and ident not in known.observations and ident not in RUNNER_FIELDS:
+            choices = [*known.observations, *RUNNER_FIELDS]
+            raise ValueError(
+                f"unknown observation or runner field '{ident}'{suggest(ident, choices)}"
+            )
+        return ident
+
+    @field_validator("section")
+    @classmethod
+    def _section_known(cls, section: str, info: ValidationInfo) -> str:
+        known = _known(info)
+        if known is not None and known.sections is not None and section not in known.sections:
+            raise ValueError(f"unknown section '{section}'{suggest(section, known.sections)}")
+        return section
+
+
+class Questionnaire(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: Text
+    audience: Literal["runner", "coach"]
+    intro: Text
+    sections: list[Section] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+    def question(self, ident: str) -> Question:
+        return next(q for q in self.questions if q.id == ident)
+
+    def section(self, ident: str) -> Section:
+        return next(s for s in self.sections if s.id == ident)

@@ -1,0 +1,327 @@
+"""Client records in SQLite: clients and their assessments (answers + diagnosis).
+
+Beside the flow, never inside it: the store keeps what the engine produced and hands it
+back; it decides nothing. The schema is created and migrated here (a schema version
+table), the database runs in WAL mode with a busy timeout, and every write is one
+transaction, so several coaches' processes can write to one file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import RunformError
+
+BUSY_TIMEOUT_S = 30.0
+
+# Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE clients (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,  -- case- and accent-folded, for lookups
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,  -- 1, 2, 3 ... per client
+        taken_at TEXT NOT NULL,   -- ISO 8601, UTC
+        questionnaire TEXT,
+        runner TEXT NOT NULL,     -- JSON
+        answers TEXT NOT NULL,    -- JSON
+        diagnosis TEXT NOT NULL,  -- JSON, as `runform diagnose --format json`
+        UNIQUE (client_id, number)
+    );
+    CREATE INDEX assessments_by_client ON assessments(client_id, number);
+    """,
+]
+
+
+def name_key(name: str) -> str:
+    """Fold case and accents so 'Léa Müller', 'lea muller' and 'LÉA MÜLLER' are one client."""
+    decomposed = unicodedata.normalize("NFKD", name.strip())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
+    if not cleaned:
+        raise RunformError("a client name cannot be empty")
+    if len(cleaned) > 200:
+        raise RunformError("a client name can be at most 200 characters")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise RunformError("a client name cannot contain control characters")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Assessment:
+    client: str
+    number: int
+    taken_at: str
+    questionnaire: str | None
+    runner: dict[str, Any]
+    answers: dict[str, Any]
+    diagnosis: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "taken_at": self.taken_at,
+            "questionnaire": self.questionnaire,
+            "runner": self.runner,
+            "answers": self.answers,
+            "diagnosis": self.diagnosis,
+        }
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    name: str
+    assessments: int
+    last_taken_at: str | None
+    open_defects: list[str]  # defect names of the latest assessment
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
+        except OSError as exc:
+            raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE takes the write lock up front (no upgrade deadlock)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > len(MIGRATIONS):
+                raise RunformError(
+                    f"{self.path}: made by a newer runform (schema {version}); upgrade runform"
+                )
+            for script in MIGRATIONS[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            if row is None:
+                db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+            else:
+                db.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
+
+    # ------------------------------------------------------------ writing
+
+    def add_assessment(
+        self,
+        name: str,
+        *,
+        runner: dict[str, Any],
+        answers: dict[str, Any],
+        diagnosis: dict[str, Any],
+        questionnaire: str | None = None,
+        taken_at: str | None = None,
+    ) -> Assessment:
+        name = clean_name(name)
+        taken_at = taken_at or datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            client_id = self._client_id(db, name)
+            number = _insert(db, client_id, taken_at, questionnaire, runner, answers, diagnosis)
+            stored_name = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,))
+            stored = stored_name.fetchone()[0]
+        return Assessment(stored, number, taken_at, questionnaire, runner, answers, diagnosis)
+
+    def _client_id(self, db: sqlite3.Connection, name: str) -> int:
+        key = name_key(name)
+        row = db.execute("SELECT id FROM clients WHERE name_key = ?", (key,)).fetchone()
+        if row:
+            return row[0]
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        cursor = db.execute(
+            "INSERT INTO clients (name, name_key, created_at) VALUES (?, ?, ?)", (name, key, now)
+        )
+        return cursor.lastrowid
+
+    # ------------------------------------------------------------ reading
+
+    def client_name(self, name: str) -> str:
+        """The stored spelling of a client's name, or an error listing near matches."""
+        row = self.db.execute(
+            "SELECT name FROM clients WHERE name_key = ?", (name_key(name),)
+        ).fetchone()
+        if row:
+            return row[0]
+        names = [r[0] for r in self.db.execute("SELECT name FROM clients ORDER BY name_key")]
+        keys = {name_key(n): n for n in names}
+        near = difflib.get_close_matches(name_key(name), list(keys), n=3, cutoff=0.5)
+        near += [k for k in keys if name_key(name) in k and k not in near][:3]
+        if near:
+            listed = ", ".join(repr(keys[k]) for k in near[:3])
+            raise RunformError(f"no client named {name!r}; did you mean {listed}?")
+        if not names:
+            raise RunformError(f"no client named {name!r}: there are no clients yet")
+        raise RunformError(f"no client named {name!r}; `runform clients` lists them")
+
+    def clients(self) -> list[ClientSummary]:
+        rows = self.db.execute(
+            """
+            SELECT c.name, COUNT(a.id), MAX(a.taken_at),
+                   (SELECT diagnosis FROM assessments
+                     WHERE client_id = c.id ORDER BY number DESC LIMIT 1)
+            FROM clients c LEFT JOIN assessments a ON a.client_id = c.id
+            GROUP BY c.id ORDER BY c.name_key
+            """
+        ).fetchall()
+        summaries = []
+        for name, count, last, diagnosis in rows:
+            defects = [d["name"] for d in json.loads(diagnosis)["defects"]] if diagnosis else []
+            summaries.append(ClientSummary(name, count, last, defects))
+        return summaries
+
+    def assessments(self, name: str) -> list[Assessment]:
+        stored = self.client_name(name)
+        rows = self.db.execute(
+            """
+            SELECT a.number, a.taken_at, a.questionnaire, a.runner, a.answers, a.diagnosis
+            FROM assessments a JOIN clients c ON c.id = a.client_id
+            WHERE c.name_key = ? ORDER BY a.number
+            """,
+            (name_key(stored),),
+        ).fetchall()
+        return [
+            Assessment(stored, n, t, q, json.loads(r), json.loads(a), json.loads(d))
+            for n, t, q, r, a, d in rows
+        ]
+
+    def assessment(self, name: str, number: int | None = None) -> Assessment:
+        """One assessment by number (1-based), or the latest; negative counts from the end."""
+        found = self.assessments(name)
+        if not found:
+            raise RunformError(f"{self.client_name(name)} has no assessments yet")
+        if number is None:
+            return found[-1]
+        by_number = {a.number: a for a in found}
+        if number < 0 and -number <= len(found):
+            return found[number]
+        if number not in by_number:
+            numbers = ", ".join(str(a.number) for a in found)
+            raise RunformError(
+                f"{found[0].client} has no assessment {number} (there are: {numbers})"
+            )
+        return by_number[number]
+
+    # ------------------------------------------------------------ export / import
+
+    def export_client(self, name: str) -> dict[str, Any]:
+        found = self.assessments(name)
+        return {
+            "format": "runform-client",
+            "version": 1,
+            "client": self.client_name(name),
+            "assessments": [a.to_dict() for a in found],
+        }
+
+    def import_client(self, data: Any, source: str) -> tuple[str, int, int]:
+        """Add the exported assessments not already stored: (name, added, skipped)."""
+        if not isinstance(data, dict) or data.get("format") != "runform-client":
+            raise RunformError(f"{source}: not a runform client export (format: runform-client)")
+        name = data.get("client")
+        items = data.get("assessments")
+        if not isinstance(name, str) or not isinstance(items, list):
+            raise RunformError(f"{source}: needs 'client' (text) and 'assessments' (a list)")
+        name = clean_name(name)
+        added = skipped = 0
+        with self.transaction() as db:
+            client_id = self._client_id(db, name)
+            existing = {
+                row[0]
+                for row in db.execute(
+                    "SELECT taken_at || answers FROM assessments WHERE client_id = ?", (client_id,)
+                )
+            }
+            for index, item in enumerate(items):
+                try:
+                    taken_at = item["taken_at"]
+                    fields = (item["runner"], item["answers"], item["diagnosis"])
+                    if not isinstance(taken_at, str) or not all(
+                        isinstance(f, dict) for f in fields
+                    ):
+                        raise TypeError
+                except (KeyError, TypeError):
+                    raise RunformError(
+                        f"{source}: assessments.{index}: needs taken_at, runner, answers"
+                        " and diagnosis"
+                    ) from None
+                if taken_at + _dump(item["answers"]) in existing:
+                    skipped += 1
+                    continue
+                questionnaire = item.get("questionnaire")
+                _insert(db, client_id, taken_at, questionnaire, *fields)
+                added += 1
+        return name, added, skipped
+
+
+def _insert(
+    db: sqlite3.Connection,
+    client_id: int,
+    taken_at: str,
+    questionnaire: str | None,
+    runner: dict[str, Any],
+    answers: dict[str, Any],
+    diagnosis: dict[str, Any],
+) -> int:
+    """Add one assessment as the client's next number (inside the caller's transaction)."""
+    number = db.execute(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM assessments WHERE client_id = ?", (client_id,)
+    ).fetchone()[0]
+    db.execute(
+        "INSERT INTO assessments (client_id, number, taken_at, questionnaire, runner, answers,"
+        " diagnosis) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (client_id, number, taken_at, questionnaire, *map(_dump, (runner, answers, diagnosis))),
+    )
+    return number
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -28,8 +28,9 @@ from .knowledge.models import (
 )
 from .logic import THRESHOLD, Key, combine, layers, open_parts, premise_certainty, truth
 
-# With a red flag, these kinds of work are held back until a clinician has cleared it.
-HELD_BACK_LOADS = frozenset({"loaded", "plyometric"})
+# With a red flag the self-guided program stops: only gentle work (easy mobility) stays
+# until a clinician has cleared the runner; drills, strength and jumps are held back.
+HELD_BACK_LOADS = frozenset({"moderate", "loaded", "plyometric"})
 
 
 class Answer(Fact):
@@ -201,14 +202,13 @@ class Engine:
         namespace, ident = key
         entity = self.kb.entity(namespace, ident)
         supports = []
-        inputs: set[Key] = set()
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
             facts = sorted(engine.trace_facts[(key, rule_id)])
             facts += self._negations(rule.when, engine)
             supports.append(Support(rule_id, rule.because, contribution, tuple(facts)))
-            inputs |= engine.inputs[(key, rule_id)]
         supports.sort(key=lambda s: (-s.certainty, s.rule))
+        inputs = self._treated(engine, key)
         details: dict[str, Any] = {}
         if namespace == "prescription":
             details = {
@@ -228,6 +228,15 @@ class Engine:
         return Finding(
             namespace, ident, entity.name, engine.certainty[key], tuple(supports), details
         )
+
+    def _treated(self, engine: _Run, key: Key) -> set[Key]:
+        """The conclusions a finding rests on; a prescription that follows another one
+        (e.g. ankle circles after calf work) treats what that one treats."""
+        found: set[Key] = set()
+        for rule_id in engine.support[key]:
+            for used in engine.inputs[(key, rule_id)]:
+                found |= self._treated(engine, used) if used[0] == "prescription" else {used}
+        return found
 
     def _negations(self, condition: Any, engine: _Run) -> list[str]:
         """Words for the `not` parts that held, so the trace shows what was absent."""

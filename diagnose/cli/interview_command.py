@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import db_option, kb_option, open_store
+from .options import answers_option, db_option, kb_option, open_store, save_option
 
 
 def _questionnaire(kb, ident: str):
@@ -40,18 +40,8 @@ def _show_result(diagnosis, kb, answers_path: Path | None) -> None:
     metavar="NAME",
     help="self-check (the default) or coach-intake.",
 )
-@click.option(
-    "--answers",
-    "answers_file",
-    type=click.Path(dir_okay=False),
-    help="Pre-fill from an answers file; only the rest is asked.",
-)
-@click.option(
-    "--save",
-    "save_file",
-    type=click.Path(dir_okay=False),
-    help="Save answers here as they are given (default: a new file in the app folder).",
-)
+@answers_option
+@save_option
 @click.option(
     "--resume",
     "resume_file",
@@ -92,23 +82,13 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
 
 @click.command("intake")
 @click.argument("name")
-@click.option(
-    "--answers",
-    "answers_file",
-    type=click.Path(dir_okay=False),
-    help="Pre-fill from an answers file; only the rest is asked.",
-)
+@answers_option
 @click.option(
     "--no-input",
     is_flag=True,
     help="Ask nothing: what the answers file lacks stays unknown.",
 )
-@click.option(
-    "--save",
-    "save_file",
-    type=click.Path(dir_okay=False),
-    help="Save answers here as they are given (default: a new file in the app folder).",
-)
+@save_option
 @db_option
 @kb_option
 def intake_command(name, answers_file, no_input, save_file, db_path, kb_dir):

@@ -34,3 +34,18 @@ def open_store(db_path: str | None):
     from ..store import Store
 
     return Store(db_path or default_db())
+
+
+answers_option = click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False),
+    help="Pre-fill from an answers file; only the rest is asked.",
+)
+
+save_option = click.option(
+    "--save",
+    "save_file",
+    type=click.Path(dir_okay=False),
+    help="Save answers here as they are given (default: a new file in the app folder).",
+)

@@ -104,7 +104,30 @@ def check(kb: KnowledgeBase) -> list[str]:
             seen.append(step)
             step = kb.prescriptions[step].progression
 
+    findings += _questionnaire_findings(kb)
     return sorted(set(findings), key=_by_place)
+
+
+REQUIRED_QUESTIONNAIRES = ("self-check", "coach-intake")  # `interview` and `intake` use them
+
+
+def _questionnaire_findings(kb: KnowledgeBase) -> list[str]:
+    findings = [
+        f"questionnaires/{ident}.yaml: missing: `runform` needs a '{ident}' questionnaire"
+        for ident in REQUIRED_QUESTIONNAIRES
+        if ident not in kb.questionnaires
+    ]
+    if kb.questionnaires:
+        asked = {
+            q.id for questionnaire in kb.questionnaires.values() for q in questionnaire.questions
+        }
+        for ident in kb.observations:
+            if ident not in asked:
+                findings.append(
+                    f"{kb.where[('observation', ident)]}: observation '{ident}':"
+                    " asked by no questionnaire"
+                )
+    return findings
 
 
 def _by_place(finding: str) -> tuple[str, int, str]:

@@ -1,0 +1,150 @@
+"""The SQLite client store on a real file: records, names, schema, several processes."""
+
+import json
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from diagnose.errors import RunformError
+from diagnose.store import MIGRATIONS, Store
+
+DIAGNOSIS = {"defects": [{"id": "heel_strike", "name": "Heel strike", "certainty": 0.8}]}
+
+
+def add(store, name, **overrides):
+    fields = {"runner": {}, "answers": {"heel_strike": "yes"}, "diagnosis": DIAGNOSIS}
+    fields.update(overrides)
+    return store.add_assessment(name, **fields)
+
+
+def test_assessments_are_numbered_per_client(tmp_path):
+    with Store(tmp_path / "r.db") as store:
+        assert add(store, "Ana").number == 1
+        assert add(store, "Ana").number == 2
+        assert add(store, "Bo").number == 1
+        assert [a.number for a in store.assessments("Ana")] == [1, 2]
+        assert store.assessment("Ana").number == 2
+        assert store.assessment("Ana", 1).number == 1
+
+
+@pytest.mark.parametrize(
+    "stored,asked",
+    [
+        ("Léa Müller", "lea muller"),
+        ("Léa Müller", "LÉA  MÜLLER"),
+        ('O\'Brien "Jr" Smith', 'o\'brien "jr" smith'),
+        ("Zoë d'Arc-Noël", "Zoe d'Arc-Noel"),
+    ],
+)
+def test_names_with_accents_quotes_and_spaces(tmp_path, stored, asked):
+    with Store(tmp_path / "r.db") as store:
+        add(store, stored)
+        add(store, asked)
+        assert store.client_name(asked) == stored
+        assert len(store.assessments(stored)) == 2
+        assert [c.name for c in store.clients()] == [stored]
+
+
+def test_unknown_name_lists_near_matches(tmp_path):
+    with Store(tmp_path / "r.db") as store:
+        add(store, "Marc Dupont")
+        add(store, "Marie Curie")
+        with pytest.raises(
+            RunformError, match=r"no client named 'Marc Dupond'; did you mean 'Marc Dupont'"
+        ):
+            store.assessments("Marc Dupond")
+        with pytest.raises(RunformError, match="runform clients"):
+            store.assessments("Zzyzx")
+
+
+def test_client_summary(tmp_path):
+    with Store(tmp_path / "r.db") as store:
+        add(store, "Ana", diagnosis={"defects": []})
+        add(store, "Ana")
+        (summary,) = store.clients()
+        assert summary.assessments == 2
+        assert summary.open_defects == ["Heel strike"]
+
+
+def test_schema_is_versioned_and_in_wal_mode(tmp_path):
+    path = tmp_path / "r.db"
+    Store(path).close()
+    Store(path).close()  # a second open migrates nothing and breaks nothing
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "r.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE schema_version SET version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(RunformError, match="newer runform"):
+        Store(path)
+
+
+def test_not_a_database_is_a_clean_error(tmp_path):
+    path = tmp_path / "r.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(RunformError, match="cannot open the client database"):
+        Store(path)
+
+
+def test_export_import_round_trip(tmp_path):
+    with Store(tmp_path / "a.db") as source:
+        add(source, "Ana", answers={"heel_strike": "yes"})
+        add(source, "Ana", answers={"heel_strike": "no"})
+        exported = json.loads(json.dumps(source.export_client("ana")))
+    with Store(tmp_path / "b.db") as target:
+        assert target.import_client(exported, "x.json") == ("Ana", 2, 0)
+        assert target.import_client(exported, "x.json") == ("Ana", 0, 2)
+        assert [a.answers for a in target.assessments("Ana")] == [
+            {"heel_strike": "yes"},
+            {"heel_strike": "no"},
+        ]
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ([], "not a runform client export"),
+        ({"format": "runform-client", "client": "A"}, "needs 'client'"),
+        ({"format": "runform-client", "client": "A", "assessments": [{}]}, "assessments.0: needs"),
+    ],
+)
+def test_bad_import_is_refused_whole(tmp_path, data, message):
+    with Store(tmp_path / "r.db") as store:
+        with pytest.raises(RunformError, match=message):
+            store.import_client(data, "x.json")
+        assert store.clients() == []
+
+
+def _writer(path, worker, count):
+    with Store(path) as store:
+        for index in range(count):
+            add(store, f"Client {index % 3}", answers={"worker": worker, "index": index})
+
+
+def test_several_processes_lose_nothing(tmp_path):
+    path = tmp_path / "shared.db"
+    Store(path).close()
+    workers = [
+        multiprocessing.get_context("fork").Process(target=_writer, args=(path, w, 25))
+        for w in range(4)
+    ]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(120)
+        assert process.exitcode == 0
+    with Store(path) as store:
+        total = 0
+        for client in store.clients():
+            numbers = [a.number for a in store.assessments(client.name)]
+            assert numbers == list(range(1, len(numbers) + 1))
+            total += len(numbers)
+        assert total == 100

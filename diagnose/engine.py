@@ -44,8 +44,8 @@ class Concluded(Fact):
 # ---------------------------------------------------------------- compiling
 
 
-def _pattern(test: Any, names: list[str]) -> Any:
-    """One test as an experta pattern, bound to a fresh name so the trace can see it."""
+def _fact_pattern(test: Any) -> Any:
+    """One observation or conclusion test as an experta fact pattern."""
     if isinstance(test, ObservationTest):
         if test.is_ is not None:
             value: Any = test.is_
@@ -54,25 +54,18 @@ def _pattern(test: Any, names: list[str]) -> Any:
             value = P(lambda v, accepted=frozenset(test.in_): v in accepted)
         else:
             value = P(test.matches)
-        pattern = Answer(id=test.obs, value=value)
-    else:
-        fields = {"ns": test.namespace, "established": True}
-        if test.ident != "*":
-            fields["id"] = test.ident
-        pattern = Concluded(**fields)
-    name = f"f{len(names)}"
-    names.append(name)
-    return getattr(AS, name) << pattern
-
-
-def _negated(test: Any) -> Any:
-    if isinstance(test, ObservationTest):
-        value = test.is_ if test.is_ is not None else P(test.matches)
-        return NOT(Answer(id=test.obs, value=value))
+        return Answer(id=test.obs, value=value)
     fields = {"ns": test.namespace, "established": True}
     if test.ident != "*":
         fields["id"] = test.ident
-    return NOT(Concluded(**fields))
+    return Concluded(**fields)
+
+
+def _bound(test: Any, names: list[str]) -> Any:
+    """A positive test, bound to a fresh name so the trace can see the fact it matched."""
+    name = f"f{len(names)}"
+    names.append(name)
+    return getattr(AS, name) << _fact_pattern(test)
 
 
 def _element(condition: Any, names: list[str], negate: bool = False) -> Any:
@@ -88,7 +81,7 @@ def _element(condition: Any, names: list[str], negate: bool = False) -> Any:
         if len(parts) == 1:
             return parts[0]
         return AND(*parts) if conjunctive else OR(*parts)
-    return _negated(condition) if negate else _pattern(condition, names)
+    return NOT(_fact_pattern(condition)) if negate else _bound(condition, names)
 
 
 def _rhs(rule_id: str):

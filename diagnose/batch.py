@@ -1,23 +1,28 @@
-"""Diagnose many answers files: expand folders, keep going past bad files, keep order."""
+"""Diagnose many answers files: expand folders, keep going past bad files, keep order.
+
+With jobs > 1 the files are shared among worker processes (each loads the knowledge base
+and compiles its engine once); results come back in the order of the files.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import read_answers
 from .diagnosis import Diagnosis
-from .engine import Engine
+from .engine import Engine, engine_for
 from .errors import RunformError
-from .knowledge import KnowledgeBase
+from .knowledge import KnowledgeBase, load_kb
 
 
 @dataclass
 class Outcome:
     source: str
     diagnosis: Diagnosis | None = None
-    error: RunformError | None = None
+    problems: list[str] | None = None  # set when the file could not be diagnosed
 
 
 def expand(paths: list[str]) -> list[tuple[str, Path]]:
@@ -32,16 +37,39 @@ def expand(paths: list[str]) -> list[tuple[str, Path]]:
     return found
 
 
-def diagnose_file(path: Path, shown: str, kb: KnowledgeBase, engine: Engine) -> Diagnosis:
-    answers = read_answers(path, kb, shown)
-    return engine.run(answers.values, answers.runner, answers.questionnaire, shown)
+def diagnose_one(shown: str, path: Path, kb: KnowledgeBase, engine: Engine) -> Outcome:
+    try:
+        answers = read_answers(path, kb, shown)
+    except RunformError as exc:
+        return Outcome(shown, problems=exc.problems)
+    return Outcome(
+        shown, diagnosis=engine.run(answers.values, answers.runner, answers.questionnaire, shown)
+    )
 
 
 def diagnose_files(
-    files: list[tuple[str, Path]], kb: KnowledgeBase, engine: Engine
+    files: list[tuple[str, Path]], kb: KnowledgeBase, engine: Engine, jobs: int = 1
 ) -> Iterator[Outcome]:
-    for shown, path in files:
-        try:
-            yield Outcome(shown, diagnosis=diagnose_file(path, shown, kb, engine))
-        except RunformError as exc:
-            yield Outcome(shown, error=exc)
+    if jobs <= 1 or len(files) < 2:
+        for shown, path in files:
+            yield diagnose_one(shown, path, kb, engine)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_start_worker, initargs=(str(kb.root),)) as pool:
+        yield from pool.imap(_work, files, chunksize=chunk)
+
+
+_worker: tuple[KnowledgeBase, Engine] | None = None
+
+
+def _start_worker(root: str) -> None:
+    global _worker
+    kb = load_kb(root)  # cached: a forked worker already has it
+    _worker = (kb, engine_for(kb))
+
+
+def _work(item: tuple[str, Path]) -> Outcome:
+    assert _worker is not None
+    return diagnose_one(item[0], item[1], *_worker)

@@ -198,3 +198,18 @@ def test_python_dash_m_works(write_answers):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["defects"]
+
+
+def test_jobs_keep_the_order_and_the_bytes(cli_runner, tmp_path, write_answers):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(12):
+        answers = {"heel_strike": "yes" if index % 2 else "no", "cadence_spm": 150 + index}
+        write_answers(answers, name=f"many/r{index:02d}.json")
+    (folder / "r05.json").write_text("{", encoding="utf-8")
+    single = invoke(cli_runner, folder, "--format", "jsonl")
+    double = invoke(cli_runner, folder, "--format", "jsonl", "--jobs", "2")
+    assert single.exit_code == double.exit_code == 1
+    assert double.stdout == single.stdout
+    assert len(double.stdout.splitlines()) == 11
+    assert "r05.json: line 1 column 2: invalid JSON" in double.stderr

@@ -25,8 +25,18 @@ FORMATS = ("text", "json", "jsonl", "markdown")
     "per file; markdown: a document.",
 )
 @click.option("--explain", is_flag=True, help="Show how each conclusion was reached (HOW).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes for a batch; results keep the order of the files.",
+)
 @kb_option
-def diagnose_command(paths: tuple[str, ...], fmt: str, explain: bool, kb_dir: str | None) -> None:
+def diagnose_command(
+    paths: tuple[str, ...], fmt: str, explain: bool, jobs: int, kb_dir: str | None
+) -> None:
     """Diagnose answers files (JSON); a folder means every *.json in it.
 
     Bad files are reported on stderr, one line each, and the good ones are still
@@ -44,7 +54,7 @@ def diagnose_command(paths: tuple[str, ...], fmt: str, explain: bool, kb_dir: st
         raise click.BadParameter("no *.json answers files found", param_hint="FILE|DIR")
     # one file gives one JSON object; several files, or a folder, give an array
     batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-    outcomes = diagnose_files(files, kb, engine)
+    outcomes = diagnose_files(files, kb, engine, jobs)
     bad = 0
     written = 0
 
@@ -58,9 +68,9 @@ def diagnose_command(paths: tuple[str, ...], fmt: str, explain: bool, kb_dir: st
         if fmt == "json" and batch:
             click.echo("[", nl=False)
         for outcome in results:
-            if outcome.error is not None:
+            if outcome.problems is not None:
                 bad += 1
-                for problem in outcome.error.problems:
+                for problem in outcome.problems:
                     click.echo(f"Error: {problem}", err=True)
                 continue
             diagnosis = outcome.diagnosis

@@ -1,0 +1,159 @@
+"""Bad input of every shape: a clear error or a valid diagnosis, never a traceback."""
+
+import json
+import random
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnose.cli import cli
+
+EXAMPLE = (Path(__file__).resolve().parent.parent / "examples" / "marc-intake-1.json").read_bytes()
+LOCATED = re.compile(r"^(Error: )?\S+?:(\d+:)? ")
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+observation_ids = st.sampled_from(
+    ["heel_strike", "cadence_spm", "tension", "plank_hold_s", "pain_sharp", "cadense", "x"]
+)
+answers_files = st.fixed_dictionaries(
+    {"answers": st.dictionaries(observation_ids, json_values, max_size=5)},
+    optional={
+        "runner": st.dictionaries(
+            st.sampled_from(["name", "sessions_per_week", "minutes_per_session", "nme"]),
+            json_values,
+            max_size=3,
+        ),
+        "questionnaire": json_values,
+    },
+)
+
+
+def check_clean(result):
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+        assert errors, result.output
+
+
+def run_files(paths, *options):
+    return CliRunner().invoke(cli, ["diagnose", *map(str, paths), *options])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=answers_files)
+def test_random_answer_files(tmp_path, data):
+    path = tmp_path / "fuzz.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_files([path], "--format", "json")
+    check_clean(result)
+    if result.exit_code == 0:
+        assert {"defects", "causes", "prescriptions"} <= set(json.loads(result.stdout))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cut=st.integers(0, len(EXAMPLE)),
+    noise=st.binary(max_size=8),
+    encoding=st.sampled_from(["utf-8", "utf-16", "latin-1", "utf-8-sig"]),
+)
+def test_truncated_noisy_and_re_encoded_files(tmp_path, cut, noise, encoding):
+    text = EXAMPLE.decode("utf-8").replace("Marc", "Marc Müller")
+    raw = text.encode(encoding)[:cut] + noise
+    good = tmp_path / "good.json"
+    good.write_bytes(EXAMPLE)
+    bad = tmp_path / "fuzz.json"
+    bad.write_bytes(raw)
+    result = run_files([good, bad], "--format", "jsonl")
+    check_clean(result)
+    lines = result.stdout.splitlines()
+    assert json.loads(lines[0])["source"] == str(good)  # the good file is always diagnosed
+
+
+def mutate(text: str, rnd: random.Random) -> str:
+    lines = text.splitlines()
+    index = rnd.randrange(len(lines))
+    kind = rnd.choice(["drop", "dup", "indent", "id", "type", "chars"])
+    if kind == "drop":
+        del lines[index]
+    elif kind == "dup":
+        lines.insert(index, lines[index])
+    elif kind == "indent":
+        lines[index] = " " + lines[index]
+    elif kind == "id":
+        lines[index] = re.sub(
+            r"\b([a-z]+_[a-z_]+)\b", lambda m: m.group(1)[::-1], lines[index], count=1
+        )
+    elif kind == "type":
+        lines[index] = re.sub(r": .+$", ": [1, {a: 2}]", lines[index], count=1)
+    else:
+        line = lines[index]
+        at = rnd.randrange(len(line) + 1)
+        lines[index] = line[:at] + rnd.choice([":", "{", "'", "- ", "\t", "#"]) + line[at:]
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10**9))
+def test_mutated_knowledge_files(kb_copy, seed):
+    rnd = random.Random(seed)
+    files = sorted((kb_copy / "rules").glob("*.yaml"))
+    target = rnd.choice(files)
+    original = target.read_text(encoding="utf-8")
+    try:
+        target.write_text(mutate(original, rnd), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["kb", "check", "--kb", str(kb_copy)])
+        check_clean(result)
+        if result.exit_code == 1:
+            findings = [
+                line for line in result.output.splitlines() if not line.startswith("Error:")
+            ]
+            for line in findings:
+                assert re.match(r"^(rules|questionnaires)/[\w-]+\.yaml(:\d+)?: ", line), line
+    finally:
+        target.write_text(original, encoding="utf-8")
+
+
+def test_same_answers_give_the_same_bytes_whatever_the_order(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.json").write_bytes(EXAMPLE)
+    forward = run_files(
+        [folder / "a.json", folder / "b.json", folder / "c.json"], "--format", "jsonl"
+    )
+    backward = run_files(
+        [folder / "c.json", folder / "b.json", folder / "a.json"], "--format", "jsonl"
+    )
+    by_source = lambda out: {json.loads(line)["source"]: line for line in out.splitlines()}  # noqa: E731
+    assert by_source(forward.stdout) == by_source(backward.stdout)
+    for fmt in ("json", "markdown", "text"):
+        first = run_files([folder / "a.json"], "--format", fmt, "--explain").stdout
+        assert run_files([folder / "a.json"], "--format", fmt, "--explain").stdout == first
+
+
+def test_control_characters_in_names_are_neutralised(tmp_path):
+    data = json.loads(EXAMPLE)
+    data["runner"]["name"] = "Evil\x1b[2J\x07 <b>*bold*</b> | pipe"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    text = run_files([path]).stdout
+    assert "\x1b" not in text and "\x07" not in text
+    markdown = run_files([path], "--format", "markdown").stdout
+    assert "\x1b" not in markdown and "<b>" not in markdown and "\\*bold\\*" in markdown

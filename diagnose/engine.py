@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .diagnosis import Diagnosis, Finding, Support
-from .experta_compat import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
+from .experta_compat import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, QuickReteMatcher, Rule
 from .knowledge import KnowledgeBase
 from .knowledge.models import (
     NAMESPACES,
@@ -95,6 +95,7 @@ def _rhs(rule_id: str):
 class _Run(KnowledgeEngine):
     """The compiled engine; also keeps the certainty bookkeeping of the current run."""
 
+    __matcher__ = QuickReteMatcher
     kb: KnowledgeBase
     by_id: dict[str, KBRule]
 

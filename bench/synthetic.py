@@ -16,8 +16,8 @@ from diagnose.knowledge.models import (
     AllOf,
     AnyOf,
     Cause,
-    ConclusionTest,
     Conclusion,
+    ConclusionTest,
     Defect,
     Dose,
     Example,
@@ -46,7 +46,12 @@ def synthetic_kb(rules: int, seed: int = 7) -> KnowledgeBase:
     for i in range(n_obs):
         if i % 4 == 0:
             obs = Observation(
-                id=f"m{i}", name=f"Measure {i}", kind="number", unit="u", min=0, max=100,
+                id=f"m{i}",
+                name=f"Measure {i}",
+                kind="number",
+                unit="u",
+                min=0,
+                max=100,
                 description="synthetic",
             )
         else:
@@ -58,9 +63,17 @@ def synthetic_kb(rules: int, seed: int = 7) -> KnowledgeBase:
         kb.causes[f"c{i}"] = Cause(id=f"c{i}", name=f"Cause {i}", description="synthetic")
     for i in range(n_prescriptions):
         kb.prescriptions[f"p{i}"] = Prescription(
-            id=f"p{i}", name=f"Drill {i}", category="technique", description="synthetic",
-            dose=Dose(sets=3, metres=20), minutes=2, when=["technique_day"], cues=["c"],
-            pitfalls=["p"], difficulty=1, load="moderate",
+            id=f"p{i}",
+            name=f"Drill {i}",
+            category="technique",
+            description="synthetic",
+            dose=Dose(sets=3, metres=20),
+            minutes=2,
+            when=["technique_day"],
+            cues=["c"],
+            pitfalls=["p"],
+            difficulty=1,
+            load="moderate",
         )
     observations = list(kb.observations.values())
     examples = [Example(given={}, fires=True), Example(given={}, fires=False)]
@@ -80,8 +93,14 @@ def synthetic_kb(rules: int, seed: int = 7) -> KnowledgeBase:
             when = ConclusionTest(cause=f"c{rnd.randrange(n_causes)}")
             then = Conclusion(prescription=f"p{rnd.randrange(n_prescriptions)}")
         kb.rules.append(
-            KBRule(id=f"r{i}", when=when, then=then, cf=round(rnd.uniform(0.4, 0.9), 2),
-                   because="synthetic", examples=examples)
+            KBRule(
+                id=f"r{i}",
+                when=when,
+                then=then,
+                cf=round(rnd.uniform(0.4, 0.9), 2),
+                because="synthetic",
+                examples=examples,
+            )
         )
     return kb
 
@@ -94,8 +113,11 @@ def synthetic_answers(kb: KnowledgeBase, count: int, seed: int = 11) -> list[dic
         chosen = rnd.sample(observations, k=min(len(observations), rnd.randint(10, 30)))
         batches.append(
             {
-                o.id: (round(rnd.uniform(o.min, o.max), 1) if o.kind == "number"
-                       else rnd.choice(["yes", "no", "unknown"]))
+                o.id: (
+                    round(rnd.uniform(o.min, o.max), 1)
+                    if o.kind == "number"
+                    else rnd.choice(["yes", "no", "unknown"])
+                )
                 for o in chosen
             }
         )

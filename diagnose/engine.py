@@ -294,7 +294,10 @@ class Engine:
     def open_questions(
         self, answers: Mapping[str, Any], certainty: Mapping[Key, float]
     ) -> list[str]:
-        """Observations not yet answered (or unknown) whose answer could change the result."""
+        """Observations not yet answered (or unknown) whose answer could change the result:
+        add a conclusion, or remove one (through a rule with a negative certainty factor).
+        Evidence that could only raise the certainty of a conclusion already drawn does
+        not count: the interview does not ask for it."""
         status: dict[Key, bool | None] = {}
 
         def status_of_key(key: Key) -> bool | None:
@@ -318,6 +321,8 @@ class Engine:
 
         open_ids: set[str] = set()
         for rule in self.rules:
+            if rule.cf > 0 and status_of_key(rule.then.key) is True:
+                continue  # already concluded: more support only nudges its certainty
             for part in open_parts(rule.when, answers, status_of):
                 if isinstance(part, ObservationTest):
                     open_ids.add(part.obs)

@@ -1,0 +1,169 @@
+"""Coach records through the CLI: intake --no-input, clients, history, compare, export, import."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diagnose.cli import cli
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "clients.db")
+
+
+def run(cli_runner, *args):
+    return cli_runner.invoke(cli, [str(a) for a in args])
+
+
+def intake(cli_runner, db, name, example):
+    return run(
+        cli_runner, "intake", name, "--answers", EXAMPLES / example, "--no-input", "--db", db
+    )
+
+
+def test_two_intakes_then_clients_history_compare(cli_runner, db):
+    first = intake(cli_runner, db, "Marc Dupont", "marc-intake-1.json")
+    assert first.exit_code == 0, first.output
+    assert "Saved as assessment 1 of Marc Dupont" in first.output
+    second = intake(cli_runner, db, "marc dupont", "marc-intake-2.json")
+    assert second.exit_code == 0, second.output
+    assert "Saved as assessment 2 of Marc Dupont" in second.output
+
+    clients = run(cli_runner, "clients", "--db", db)
+    assert clients.exit_code == 0
+    assert "Marc Dupont" in clients.output and " 2 " in clients.output
+
+    history = run(cli_runner, "history", "Marc Dupont", "--db", db)
+    assert history.exit_code == 0
+    assert "#1" in history.output and "#2" in history.output
+    assert "Heel strike" in history.output
+
+    compare = run(cli_runner, "compare", "Marc Dupont", "--db", db)
+    assert compare.exit_code == 0, compare.output
+    assert "assessment 1" in compare.output and "→ 2" in compare.output
+    resolved = next(line for line in compare.output.splitlines() if line.startswith("Resolved:"))
+    assert "Heel strike" in resolved
+
+    data = json.loads(
+        run(cli_runner, "compare", "Marc Dupont", "--db", db, "--format", "json").output
+    )
+    statuses = {c["id"]: c["status"] for c in data["defects"]}
+    assert statuses["heel_strike"] == "resolved"
+    assert statuses["seated_running"] == "persisting"
+
+
+def test_compare_chosen_assessments(cli_runner, db):
+    for example in ("marc-intake-1.json", "marc-intake-2.json", "marc-intake-1.json"):
+        assert intake(cli_runner, db, "Marc", example).exit_code == 0
+    result = run(
+        cli_runner, "compare", "Marc", "--from", 1, "--to", 3, "--db", db, "--format", "json"
+    )
+    data = json.loads(result.output)
+    assert (data["from"], data["to"]) == (1, 3)
+    assert all(c["status"] == "persisting" and c["change"] == 0 for c in data["defects"])
+    bad = run(cli_runner, "compare", "Marc", "--from", 7, "--db", db)
+    assert bad.exit_code == 1
+    assert "Marc has no assessment 7 (there are: 1, 2, 3)" in bad.output
+
+
+def test_compare_needs_two(cli_runner, db):
+    intake(cli_runner, db, "Ana", "lea.json")
+    result = run(cli_runner, "compare", "Ana", "--db", db)
+    assert result.exit_code == 1
+    assert "Error: Ana has 1 assessment(s); comparing needs two" in result.output
+
+
+def test_unknown_client_suggests(cli_runner, db):
+    intake(cli_runner, db, "Léa Martin", "lea.json")
+    result = run(cli_runner, "history", "Lea Martine", "--db", db)
+    assert result.exit_code == 1
+    assert "Error: no client named 'Lea Martine'; did you mean 'Léa Martin'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_no_input_leaves_the_rest_unknown(cli_runner, db, tmp_path):
+    answers = tmp_path / "few.json"
+    answers.write_text(json.dumps({"answers": {"heel_strike": "yes"}}))
+    result = run(cli_runner, "intake", "Few", "--answers", answers, "--no-input", "--db", db)
+    assert result.exit_code == 0, result.output
+    history = json.loads(run(cli_runner, "history", "Few", "--db", db, "--format", "json").output)
+    (assessment,) = history["assessments"]
+    assert assessment["answers"] == {"heel_strike": "yes"}
+    assert assessment["questionnaire"] == "coach-intake"
+    assert "cadence_spm" in assessment["diagnosis"]["unanswered"]
+
+
+def test_db_from_environment(cli_runner, db):
+    result = cli_runner.invoke(
+        cli,
+        ["intake", "Env", "--answers", str(EXAMPLES / "lea.json"), "--no-input"],
+        env={"RUNFORM_DB": db},
+    )
+    assert result.exit_code == 0, result.output
+    assert Path(db).exists()
+
+
+def test_export_and_import(cli_runner, db, tmp_path):
+    intake(cli_runner, db, "Zoë d'Arc", "lea.json")
+    out = tmp_path / "zoe.json"
+    assert run(cli_runner, "export", "zoe d'arc", "-o", out, "--db", db).exit_code == 0
+    other = str(tmp_path / "other.db")
+    result = run(cli_runner, "import", out, "--db", other)
+    assert result.exit_code == 0, result.output
+    assert "Zoë d'Arc: 1 assessment(s) imported, 0 already there." in result.output
+    again = run(cli_runner, "import", out, "--db", other)
+    assert "0 assessment(s) imported, 1 already there" in again.output
+
+
+def test_import_bad_file(cli_runner, db, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    result = run(cli_runner, "import", bad, "--db", db)
+    assert result.exit_code == 1
+    assert f"Error: {bad}: line 1 column 2: invalid JSON" in result.output
+
+
+def test_unusable_database_path(cli_runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(cli_runner, "clients", "--db", blocker / "sub" / "r.db")
+    assert result.exit_code == 1
+    assert "cannot open the client database" in result.output
+
+
+def test_concurrent_intake_processes(tmp_path):
+    """Several `runform intake` processes at once into one database: nothing lost."""
+    db = str(tmp_path / "shared.db")
+    runform = Path(sys.executable).parent / "runform"
+    command = [str(runform)] if runform.exists() else [sys.executable, "-m", "diagnose"]
+    processes = [
+        subprocess.Popen(
+            [
+                *command,
+                "intake",
+                f"Runner {i % 2}",
+                "--answers",
+                str(EXAMPLES / "lea.json"),
+                "--no-input",
+                "--db",
+                db,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(6)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    from diagnose.store import Store
+
+    with Store(db) as store:
+        counts = sorted(c.assessments for c in store.clients())
+    assert counts == [3, 3]

@@ -1,0 +1,171 @@
+"""`runform interview` through the CLI (CliRunner input) and in a real pseudo-terminal."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from interview_script import LEA, plan
+
+from diagnose.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def app_dir(tmp_path, monkeypatch):
+    """Keep default save files out of the real home folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config" / "runform"
+
+
+def typed(lines):
+    return "".join(f"{line}\n" for line in lines)
+
+
+def test_complete_interview_shows_a_diagnosis(cli_runner, kb, engine, tmp_path):
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    save = tmp_path / "lea.json"
+    result = cli_runner.invoke(
+        cli, ["interview", "--save", str(save), "--name", "Léa"], input=typed(script)
+    )
+    assert result.exit_code == 0, result.output
+    assert "question 1 of about" in result.output
+    assert "Diagnosis for Léa" in result.output and "Defects" in result.output
+    assert f"runform diagnose {save} --explain" in result.output
+    saved = json.loads(save.read_text())
+    assert saved["runner"]["sessions_per_week"] == 3
+    assert saved["answers"]["heel_strike"] == "yes"
+    # the saved file is a valid answers file
+    again = cli_runner.invoke(cli, ["diagnose", str(save), "--format", "json"])
+    assert again.exit_code == 0, again.output
+
+
+def test_default_save_file_goes_to_the_app_folder(cli_runner, kb, engine, app_dir):
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    result = cli_runner.invoke(cli, ["interview"], input=typed(script))
+    assert result.exit_code == 0, result.output
+    (saved,) = (app_dir / "interviews").glob("self-check-*.json")
+    assert f"Answers are saved as you go in {saved}" in result.output
+
+
+def test_why_unknown_back_and_bad_input(cli_runner, kb, engine, tmp_path):
+    rest = [line for _, line in plan(kb, engine, "self-check", LEA)][1:]
+    save = tmp_path / "a.json"
+    lines = ["?", "four", "99", "3", "b", "u", *rest]
+    result = cli_runner.invoke(cli, ["interview", "--save", str(save)], input=typed(lines))
+    assert result.exit_code == 0, result.output
+    first = kb.questionnaires["self-check"].questions[0]
+    assert "Why:" in result.output and first.help.split()[0] in result.output
+    assert result.output.count("Please answer a number from 1 to 14 runs") == 2
+    assert "Going back" in result.output
+    saved = json.loads(save.read_text())
+    assert "sessions_per_week" not in saved["runner"]  # answered unknown after going back
+    assert saved["meta"]["unknown_week"] == ["sessions_per_week"]
+
+
+def test_end_of_input_saves_and_says_how_to_resume(cli_runner, kb, engine, tmp_path):
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    save = tmp_path / "half.json"
+    half = script[: len(script) // 2]
+    stopped = cli_runner.invoke(cli, ["interview", "--save", str(save)], input=typed(half))
+    assert stopped.exit_code == 1
+    assert f"Stopped. Your {len(half)} answer(s) are saved in {save}" in stopped.output
+    assert f"runform interview --resume {save}" in stopped.output
+    assert "Traceback" not in stopped.output
+    assert cli_runner.invoke(cli, ["diagnose", str(save)]).exit_code == 0
+
+    resumed = cli_runner.invoke(
+        cli, ["interview", "--resume", str(save)], input=typed(script[len(half) :])
+    )
+    assert resumed.exit_code == 0, resumed.output
+    assert f"question {len(half) + 1} of about" in resumed.output
+    full = tmp_path / "full.json"
+    cli_runner.invoke(cli, ["interview", "--save", str(full)], input=typed(script))
+    assert json.loads(save.read_text())["answers"] == json.loads(full.read_text())["answers"]
+
+
+@pytest.mark.parametrize("cut", [1, 3, 6, 10])
+def test_interrupted_anywhere_resume_restores_every_answer(cli_runner, kb, engine, tmp_path, cut):
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    save = tmp_path / "s.json"
+    cli_runner.invoke(cli, ["interview", "--save", str(save)], input=typed(script[:cut]))
+    data = json.loads(save.read_text())
+    assert len(data["answers"]) + len(data["runner"]) == cut
+    resumed = cli_runner.invoke(
+        cli, ["interview", "--resume", str(save)], input=typed(script[cut:])
+    )
+    assert resumed.exit_code == 0, resumed.output
+
+
+def test_prefilled_answers_only_ask_the_rest(cli_runner, kb, engine, tmp_path):
+    prefill = tmp_path / "pre.json"
+    prefill.write_text(
+        json.dumps({"runner": {"sessions_per_week": 5}, "answers": {"heel_strike": "yes"}})
+    )
+    from diagnose.answers import read_answers
+
+    given = read_answers(prefill, kb)
+    script = [line for _, line in plan(kb, engine, "self-check", LEA, given)]
+    save = tmp_path / "out.json"
+    result = cli_runner.invoke(
+        cli, ["interview", "--answers", str(prefill), "--save", str(save)], input=typed(script)
+    )
+    assert result.exit_code == 0, result.output
+    assert "How many times a week" not in result.output
+    saved = json.loads(save.read_text())
+    assert saved["runner"]["sessions_per_week"] == 5 and saved["answers"]["heel_strike"] == "yes"
+
+
+def test_bad_options(cli_runner, tmp_path):
+    result = cli_runner.invoke(cli, ["interview", "-q", "self-chek"])
+    assert result.exit_code == 1
+    assert "no questionnaire 'self-chek' (did you mean 'self-check'?)" in result.output
+    both = cli_runner.invoke(cli, ["interview", "--answers", "a.json", "--resume", "b.json"])
+    assert both.exit_code == 2
+    missing = cli_runner.invoke(cli, ["interview", "--resume", str(tmp_path / "none.json")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    runform = Path(sys.executable).parent / "runform"
+    command = [str(runform)] if runform.exists() else [sys.executable, "-m", "diagnose"]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": "80"}
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    save = tmp_path / "tty.json"
+
+    child = pexpect.spawn(
+        command[0],
+        [*command[1:], "interview", "--save", str(save)],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 100),
+    )
+    for line in script[:4]:
+        child.expect("> ")
+        child.sendline(line)
+    child.expect("> ")
+    child.sendintr()  # Ctrl-C
+    child.expect("Stopped. Your 4 answer")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+
+    child = pexpect.spawn(
+        command[0],
+        [*command[1:], "interview", "--resume", str(save)],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 100),
+    )
+    child.expect("question 5 of about")
+    for line in script[4:]:
+        child.expect("> ")
+        child.sendline(line)
+    child.expect("Defects")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert json.loads(save.read_text())["answers"]["heel_strike"] == "yes"

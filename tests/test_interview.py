@@ -1,0 +1,149 @@
+"""The interview state machine, driven without a terminal, on the real questionnaires."""
+
+import pytest
+from interview_script import LEA, plan
+
+from diagnose.answers import Answers
+from diagnose.interview import Interview
+from diagnose.interview_session import run_session
+
+
+@pytest.fixture
+def self_check(kb, engine):
+    return Interview(kb.questionnaires["self-check"], kb, engine)
+
+
+def answer(interview, ident, value):
+    question = interview.current()
+    assert question is not None and question.id == ident, (question and question.id, ident)
+    return interview.answer(question, value)
+
+
+def answer_until(interview, ident, profile):
+    while (question := interview.current()) is not None and question.id != ident:
+        kind = interview.observation(question).kind
+        interview.answer(question, profile.get(question.id, "no" if kind == "yesno" else "u"))
+    return question
+
+
+def test_week_comes_first(self_check):
+    assert self_check.current().id == "sessions_per_week"
+    assert str(self_check.progress()).startswith("question 1 of about ")
+
+
+def test_progress_counts_up(self_check):
+    before = self_check.progress()
+    answer(self_check, "sessions_per_week", "3")
+    after = self_check.progress()
+    assert after.position == before.position + 1
+    assert after.about >= after.position
+
+
+@pytest.mark.parametrize("questionnaire", ["self-check", "coach-intake"])
+def test_a_typical_runner_is_asked_well_under_the_full_list(kb, engine, questionnaire):
+    asked = plan(kb, engine, questionnaire, LEA)
+    total = len(kb.questionnaires[questionnaire].questions)
+    assert len(asked) < total
+    assert len({q for q, _ in asked}) == len(asked)  # never the same question twice
+
+
+def test_follow_up_only_when_it_matters(kb, engine):
+    def asked_ids(profile):
+        return [q for q, _ in plan(kb, engine, "self-check", profile)]
+
+    calm = asked_ids({**LEA, "tight_hip_flexors": "no", "sedentary_job": "no"})
+    desk = asked_ids({**LEA, "tight_hip_flexors": "yes", "sedentary_job": "yes"})
+    assert "hip_rotation_pushoff" not in calm
+    assert "hip_rotation_pushoff" in desk
+
+
+def test_prefilled_answers_are_not_asked(kb, engine):
+    given = Answers(values={"heel_strike": "yes"}, runner={"sessions_per_week": 4})
+    asked = [q for q, _ in plan(kb, engine, "self-check", LEA, given)]
+    assert "heel_strike" not in asked and "sessions_per_week" not in asked
+
+
+def test_bad_input_changes_nothing(self_check):
+    question = self_check.current()
+    for bad in ("abc", "0", "99", "", "3.5x"):
+        with pytest.raises(ValueError, match="expected a number from 1 to 14"):
+            self_check.answer(question, bad)
+    assert self_check.current() is question and not self_check.asked
+
+
+def test_unknown_is_kept_and_not_no(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    question = answer_until(interview, "heel_strike", LEA)
+    interview.answer(question, "u")
+    assert interview.values["heel_strike"] == "unknown"
+    assert "heel_strike" not in [d.id for d in interview.diagnosis().defects]
+    assert interview.current().id != "heel_strike"
+
+
+def test_back_retracts_what_the_answer_concluded(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    question = answer_until(interview, "heel_strike", LEA)
+    interview.answer(question, "y")
+    assert "heel_strike" in [d.id for d in interview.diagnosis().defects]
+    assert interview.back().id == "heel_strike"
+    assert "heel_strike" not in interview.values
+    assert "heel_strike" not in [d.id for d in interview.diagnosis().defects]
+    assert interview.current().id == "heel_strike"
+
+
+def test_back_at_the_start_does_nothing(self_check):
+    assert self_check.back() is None
+    assert self_check.current().id == "sessions_per_week"
+
+
+def test_unknown_week_field_is_not_asked_again(self_check):
+    answer(self_check, "sessions_per_week", "u")
+    assert self_check.current().id != "sessions_per_week"
+    assert "sessions_per_week" not in self_check.runner
+    assert self_check.answers().meta["unknown_week"] == ["sessions_per_week"]
+
+
+class ScriptedPrompter:
+    def __init__(self, lines):
+        self.lines = list(lines)
+        self.said = []
+        self.prompts = []
+
+    def ask(self, prompt):
+        self.prompts.append(prompt)
+        if not self.lines:
+            raise EOFError
+        return self.lines.pop(0)
+
+    def say(self, text=""):
+        self.said.append(text)
+
+
+def test_session_handles_why_unknown_back_and_bad_input(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    first = interview.current()
+    script = ["?", "lots", "b", "3", "b", "4"] + [
+        line
+        for _, line in plan(
+            kb, engine, "self-check", LEA, Answers(values={}, runner={"sessions_per_week": 4})
+        )
+    ]
+    saved = []
+    prompter = ScriptedPrompter(script)
+    diagnosis = run_session(interview, prompter, saved.append)
+    text = "\n".join(prompter.said)
+    assert f"Why: {' '.join(first.help.split())}"[:60] in " ".join(text.split())
+    assert "Please answer a number from 1 to 14 runs" in text
+    assert "This is the first question" in text
+    assert "Going back" in text
+    assert interview.runner["sessions_per_week"] == 4
+    assert saved and saved[-1].runner["sessions_per_week"] == 4
+    assert diagnosis.defects
+
+
+def test_session_stops_cleanly_at_end_of_input(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    saved = []
+    with pytest.raises(EOFError):
+        run_session(interview, ScriptedPrompter(["3", "60"]), saved.append)
+    assert saved[-1].runner == {"sessions_per_week": 3, "minutes_per_session": 60}

@@ -133,6 +133,11 @@ class Interview:
         self._diagnosis = None
         return self.questionnaire.question(ident)
 
+    def answered(self) -> int:
+        """How many questions have an answer (pre-filled or given here)."""
+        week = sum(1 for ident in self.runner if ident in RUNNER_FIELDS)
+        return len(self.values) + week + len(self.unknown_week)
+
     def answers(self) -> Answers:
         meta = {"asked": list(self.asked), "unknown_week": list(self.unknown_week)}
         return Answers(

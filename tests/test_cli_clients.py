@@ -167,3 +167,33 @@ def test_concurrent_intake_processes(tmp_path):
     with Store(db) as store:
         counts = sorted(c.assessments for c in store.clients())
     assert counts == [3, 3]
+
+
+def test_interactive_intake_is_stored(cli_runner, kb, engine, db, tmp_path, monkeypatch):
+    from interview_script import LEA, plan
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    script = [line for _, line in plan(kb, engine, "coach-intake", LEA)]
+    result = cli_runner.invoke(
+        cli, ["intake", "Léa Martin", "--db", db], input="".join(f"{s}\n" for s in script)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Coach intake" in result.output
+    assert "Saved as assessment 1 of Léa Martin" in result.output
+    history = json.loads(
+        run(cli_runner, "history", "lea martin", "--db", db, "--format", "json").output
+    )
+    (assessment,) = history["assessments"]
+    assert assessment["runner"]["sessions_per_week"] == 3
+    assert assessment["answers"]["heel_strike"] == "yes"
+
+
+def test_interrupted_intake_stores_nothing_and_says_how_to_resume(
+    cli_runner, db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    result = cli_runner.invoke(cli, ["intake", "Half Way", "--db", db], input="4\n60\n")
+    assert result.exit_code == 1
+    assert "Stopped. Your 2 answer(s) are saved in" in result.output
+    assert "runform intake 'Half Way' --answers" in result.output
+    assert run(cli_runner, "clients", "--db", db).output.startswith("No clients yet")

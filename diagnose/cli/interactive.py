@@ -47,9 +47,8 @@ def interact(interview: Interview, save_path: Path, resume_hint: str) -> Diagnos
     try:
         return run_session(interview, ClickPrompter(), save)
     except click.Abort:
-        count = len(interview.values) + len(interview.runner)
         click.echo(
-            f"\n\nStopped. Your {count} answer(s) are saved in {save_path}.\n"
+            f"\n\nStopped. Your {interview.answered()} answer(s) are saved in {save_path}.\n"
             f"Continue with: {resume_hint.format(path=save_path)}",
             err=True,
         )

@@ -213,3 +213,17 @@ def test_jobs_keep_the_order_and_the_bytes(cli_runner, tmp_path, write_answers):
     assert double.stdout == single.stdout
     assert len(double.stdout.splitlines()) == 11
     assert "r05.json: line 1 column 2: invalid JSON" in double.stderr
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, write_answers):
+    pexpect = pytest.importorskip("pexpect")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for index in range(3):
+        write_answers(GOOD, name=f"batch/r{index}.json")
+    command = [sys.executable, "-m", "diagnose", "diagnose", str(folder), "--format", "jsonl"]
+    output = pexpect.run(" ".join(command), encoding="utf-8", timeout=60)
+    assert "Diagnosing" in output  # stderr is the terminal here
+    piped = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert piped.returncode == 0
+    assert "Diagnosing" not in piped.stderr and len(piped.stdout.splitlines()) == 3

@@ -59,9 +59,11 @@ def run_session(
     while (question := interview.current()) is not None:
         if question.section != section:
             section = question.section
-            title = interview.questionnaire.section(section).title
+            heading = interview.questionnaire.section(section)
             prompter.say("")
-            prompter.say(f"— {title} —")
+            prompter.say(f"— {heading.title} —")
+            if heading.intro:
+                prompter.say(wrap(heading.intro))
         prompter.say("")
         prompter.say(f"[{interview.progress()}]")
         if question.how_to:

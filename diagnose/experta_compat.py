@@ -9,6 +9,8 @@ created, then take it away again so nothing else comes to rely on it.
 import collections
 import collections.abc
 import sys
+import types
+from collections.abc import Mapping
 
 _had_alias = hasattr(collections, "Mapping")
 if not _had_alias:
@@ -27,6 +29,8 @@ try:
         Rule,
     )
     from experta.matchers import ReteMatcher
+    from experta.matchers.rete.check import FeatureCheck
+    from experta.matchers.rete.nodes import FeatureTesterNode
 finally:
     if not _had_alias:
         del collections.Mapping  # type: ignore[attr-defined]
@@ -36,12 +40,37 @@ if "experta.engine" not in sys.modules:  # experta's __init__ swallows ImportErr
 
 
 class QuickReteMatcher(ReteMatcher):
-    """experta's Rete matcher, minus a cost that grows with rules × firings.
+    """experta's Rete matcher, minus two costs that grow with the number of rules.
 
-    After every firing experta asks every terminal node of the network for its new
-    activations, even the many that have none. Asking only the nodes holding changes
-    gives the same activations in the same order, for a fraction of the work.
+    1. After every firing experta asks every terminal node for new activations, even the
+       many that have none; here terminal nodes report when they change, and only those
+       are asked.
+    2. In the alpha network a node passes each fact to all its children, and most of
+       them test one field for one literal (`id == 'heel_strike'`, then the next id...).
+       Those children are indexed by the value they expect, so a fact reaches only the
+       children that can match it.
+    Both give the same activations as experta's own matcher.
     """
+
+    INDEX_FROM = 4  # index a node's literal tests on one field when there are this many
+
+    def build_network(self):
+        super().build_network()
+        seen: set[int] = set()
+        todo = [self.root_node]
+        while todo:
+            node = todo.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            children = [child.node for child in node.children]
+            todo.extend(children)
+            if isinstance(node, FeatureTesterNode):
+                _index_children(node, self.INDEX_FROM)
+        # Terminal nodes report themselves when they gain or lose an activation.
+        self._touched: dict[int, object] = {}
+        for node in self._get_conflict_set_nodes():
+            node._activate = types.MethodType(_reporting(type(node)._activate, self), node)
 
     def changes(self, adding=None, deleting=None):
         for fact in deleting or ():
@@ -50,12 +79,95 @@ class QuickReteMatcher(ReteMatcher):
             self.root_node.add(fact)
         added: list = []
         removed: list = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                node_added, node_removed = node.get_activations()
-                added.extend(node_added)
-                removed.extend(node_removed)
+        touched, self._touched = self._touched, {}
+        for node in touched.values():
+            node_added, node_removed = node.get_activations()
+            added.extend(node_added)
+            removed.extend(node_removed)
         return added, removed
+
+    def reset(self):
+        super().reset()
+        self._touched = {}
+
+
+def _reporting(activate, matcher):
+    def reporting_activate(node, token):
+        result = activate(node, token)
+        if node.added or node.removed:
+            matcher._touched[id(node)] = node
+        return result
+
+    return reporting_activate
+
+
+def _literal_field(child) -> str | None:
+    """The field a child node tests for equality with a literal, or None."""
+    check = child.node.matcher if isinstance(child.node, FeatureTesterNode) else None
+    if (
+        isinstance(check, FeatureCheck)
+        and getattr(check.check, "__name__", "") == "equal_literal"
+        and check.expected.__bind__ is None
+        and isinstance(check.what, str)
+        and "__" not in check.what
+    ):
+        return check.what
+    return None
+
+
+def _index_children(node, threshold: int) -> None:
+    by_field: dict[str, list] = {}
+    for child in node.children:
+        field = _literal_field(child)
+        if field is not None:
+            by_field.setdefault(field, []).append(child)
+    indexed = {f: group for f, group in by_field.items() if len(group) >= threshold}
+    if not indexed:
+        return
+    tables = []
+    for field, group in indexed.items():
+        table: dict = {}
+        for child in group:
+            table.setdefault(child.node.matcher.expected.value, []).append(child)
+        tables.append((field, table))
+    in_tables = {id(child) for group in indexed.values() for child in group}
+    others = [child for child in node.children if id(child) not in in_tables]
+
+    def pass_on(token) -> None:
+        fact = next(iter(token.data))
+        for child in others:
+            child.callback(token)
+        for field, table in tables:
+            try:
+                targets = table.get(fact.get(field), ())
+            except TypeError:  # an unhashable value: no literal can equal it
+                continue
+            for child in targets:
+                child.callback(token)
+
+    node._pass_on = pass_on
+    node._activate = types.MethodType(_activate_indexed, node)  # this node only
+
+
+def _activate_indexed(self, token):
+    """FeatureTesterNode._activate, passing the token on through the node's index."""
+    fact = next(iter(token.data))
+    match = self.matcher(fact)
+    if not match:
+        return None
+    if isinstance(match, Mapping):
+        for key, value in match.items():
+            if isinstance(key, tuple):  # negated condition
+                if key[1] in token.context and token.context[key[1]] == value:
+                    return False
+            else:
+                if token.context.get(key, value) != value:
+                    return False
+                if (False, key) in token.context and token.context[(False, key)] == value:
+                    return False
+        token.context.update(match)
+    self._pass_on(token)
+    return None
 
 
 __all__ = [

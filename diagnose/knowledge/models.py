@@ -8,6 +8,7 @@ key path (and, through the loader, at the exact line) with a suggestion.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
@@ -360,11 +361,11 @@ class ConclusionTest(Strict):
             raise ValueError(f"unknown {ns_words} '{ident}'{suggest(ident, known.of(namespace))}")
         return self
 
-    @property
+    @functools.cached_property
     def namespace(self) -> str:
         return next(ns for ns in NAMESPACES if getattr(self, ns) is not None)
 
-    @property
+    @functools.cached_property
     def ident(self) -> str:
         return getattr(self, self.namespace)
 
@@ -441,15 +442,15 @@ class Conclusion(Strict):
             raise ValueError(f"unknown {ns_words} '{ident}'{suggest(ident, known.of(namespace))}")
         return self
 
-    @property
+    @functools.cached_property
     def namespace(self) -> str:
         return next(ns for ns in NAMESPACES if getattr(self, ns) is not None)
 
-    @property
+    @functools.cached_property
     def ident(self) -> str:
         return getattr(self, self.namespace)
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str, str]:
         return (self.namespace, self.ident)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ from click.testing import CliRunner
 
 from diagnose.engine import engine_for
 from diagnose.knowledge import bundled_root, load_kb
+
+# Keep the knowledge-base cache of test runs out of the user's ~/.cache (set before any
+# test module loads the knowledge base).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="runform-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -198,3 +198,33 @@ def test_kb_option_rejects_a_folder_without_rules(cli_runner, tmp_path, command)
     result = cli_runner.invoke(cli, [*command, "--kb", str(tmp_path)])
     assert result.exit_code == 1
     assert "not a knowledge base" in result.output
+
+
+def test_cached_knowledge_follows_the_files(kb_copy):
+    from diagnose.knowledge import load_kb
+
+    first = load_kb(kb_copy)
+    assert load_kb(kb_copy) is first  # same bytes: the same loaded knowledge
+    path, number, line = first_line_matching(kb_copy, r"^\s+name: ")
+    replace_line(path, number, line.split("name:")[0] + "name: Renamed On Purpose")
+    second = load_kb(kb_copy)
+    assert second is not first
+    names = [
+        e.name
+        for ns in ("defect", "cause", "prescription", "red_flag", "observation")
+        for e in second.entities(ns).values()
+    ]
+    assert "Renamed On Purpose" in names
+
+
+def test_a_broken_cache_file_is_ignored(kb_copy):
+    import os
+
+    from diagnose.knowledge import _load_cached, load_kb
+
+    load_kb(kb_copy)
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "runform"
+    for pickled in cache.glob("kb-*.pickle"):
+        pickled.write_bytes(b"not a pickle")
+    _load_cached.cache_clear()
+    assert load_kb(kb_copy).rules

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import pickle
+import sys
 from pathlib import Path
 
+from .. import __version__
 from ..errors import RunformError
 from .loader import KnowledgeBase, Where, load
 
@@ -35,10 +39,49 @@ def resolve_root(kb: str | os.PathLike[str] | None) -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(root: Path) -> KnowledgeBase:
-    return load(root)
+def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
+    """Parse and validate once; later processes read a pickled copy made from the same
+    bytes (the YAML parse is most of a cold start). Any cache trouble: just parse."""
+    if os.environ.get("RUNFORM_NO_CACHE"):
+        return load(root)
+    cached = _cache_dir() / f"kb-{fingerprint}.pickle"
+    try:
+        kb = pickle.loads(cached.read_bytes())
+        if isinstance(kb, KnowledgeBase):
+            return kb
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    kb = load(root)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, cached)
+    except OSError:
+        pass
+    return kb
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "runform"
+
+
+def _fingerprint(root: Path) -> str:
+    """What the loaded knowledge depends on: every knowledge file's bytes, where they
+    are, and the code that reads them."""
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{root}".encode())
+    for folder in ("rules", "questionnaires"):
+        for path in sorted((root / folder).glob("*.y*ml")):
+            digest.update(path.name.encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"unreadable")
+    return digest.hexdigest()[:40]
 
 
 def load_kb(kb: str | os.PathLike[str] | None = None) -> KnowledgeBase:
-    """Load (once per process and folder) and validate a knowledge base."""
-    return _load_cached(resolve_root(kb))
+    """Load and validate a knowledge base (once per process and content)."""
+    root = resolve_root(kb)
+    return _load_cached(root, _fingerprint(root))

@@ -147,3 +147,29 @@ def test_session_stops_cleanly_at_end_of_input(kb, engine):
     with pytest.raises(EOFError):
         run_session(interview, ScriptedPrompter(["3", "60"]), saved.append)
     assert saved[-1].runner == {"sessions_per_week": 3, "minutes_per_session": 60}
+
+
+def test_interrupted_at_every_question_resume_restores_every_answer(kb, engine, tmp_path):
+    """Save after each answer as the session does; stop after any question; resume."""
+    from diagnose.answers import read_answers, write_answers
+
+    script = plan(kb, engine, "self-check", LEA)
+    questionnaire = kb.questionnaires["self-check"]
+    for cut in range(len(script) + 1):
+        path = tmp_path / f"cut{cut}.json"
+        first = Interview(questionnaire, kb, engine)
+        write_answers(path, first.answers())
+        for _ident, line in script[:cut]:
+            first.answer(first.current(), line)
+            write_answers(path, first.answers())
+        resumed = Interview(questionnaire, kb, engine, read_answers(path, kb))
+        assert resumed.values == first.values and resumed.runner == first.runner
+        assert resumed.asked == first.asked
+        rest = script[cut:]
+        if rest:
+            assert resumed.current().id == rest[0][0]
+        for ident, line in rest:
+            question = resumed.current()
+            assert question.id == ident
+            resumed.answer(question, line)
+        assert resumed.current() is None

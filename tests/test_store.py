@@ -133,7 +133,7 @@ def test_several_processes_lose_nothing(tmp_path):
     path = tmp_path / "shared.db"
     Store(path).close()
     workers = [
-        multiprocessing.get_context("fork").Process(target=_writer, args=(path, w, 25))
+        multiprocessing.get_context("fork").Process(target=_writer, args=(path, w, 100))
         for w in range(4)
     ]
     for process in workers:
@@ -147,4 +147,4 @@ def test_several_processes_lose_nothing(tmp_path):
             numbers = [a.number for a in store.assessments(client.name)]
             assert numbers == list(range(1, len(numbers) + 1))
             total += len(numbers)
-        assert total == 100
+        assert total == 400

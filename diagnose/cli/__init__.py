@@ -53,9 +53,10 @@ from . import (  # noqa: E402  (commands register on `cli`)
     diagnose_command,
     interview_command,
     kb_command,
+    program_command,
 )
 
-for _module in (diagnose_command, interview_command, clients_command, kb_command):
+for _module in (diagnose_command, interview_command, clients_command, kb_command, program_command):
     _module.register(cli)
 
 

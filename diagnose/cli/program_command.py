@@ -1,0 +1,115 @@
+"""`runform program`: the corrective program as a printout (text, JSON, Markdown, HTML, PDF)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import db_option, kb_option, open_store
+
+FORMATS = ("text", "json", "markdown", "html", "pdf")
+
+
+@click.command("program")
+@click.argument(
+    "answers_file", required=False, metavar="[ANSWERS_FILE]", type=click.Path(dir_okay=False)
+)
+@click.option("--client", metavar="NAME", help="Use a client's assessment from the database.")
+@click.option(
+    "--assessment",
+    "number",
+    type=int,
+    metavar="N",
+    help="With --client: which assessment (1, 2, ...; -1 the last). Default: the latest.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from -o's extension (.txt .json .md .html .pdf), else text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the printout here (atomically) instead of to the terminal. PDF needs it.",
+)
+@kb_option
+@db_option
+def program_command(
+    answers_file: str | None,
+    client: str | None,
+    number: int | None,
+    fmt: str | None,
+    output: str | None,
+    kb_dir: str | None,
+    db_path: str | None,
+) -> None:
+    """Build the corrective program from an answers file or a client's assessment.
+
+    The diagnosis is laid over the runner's week: about 10 % of the training time
+    goes to mobility, activation, technique and strength work, placed session by
+    session, with doses, cues, pitfalls and the reason for each exercise.
+    A client's program is rebuilt from the stored answers with the current
+    knowledge base.
+
+    \b
+    runform program examples/lea.json
+    runform program examples/lea.json -o lea.pdf
+    runform program --client "Marc Dupont" --assessment 1 -o marc.html
+    """
+    from ..errors import RunformError
+    from ..program.printout import format_for
+
+    if (answers_file is None) == (client is None):
+        raise click.UsageError("give an ANSWERS_FILE or --client NAME (one of them)")
+    if number is not None and client is None:
+        raise click.UsageError("--assessment goes with --client")
+    try:
+        fmt = format_for(output, fmt)
+    except RunformError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+    to_stdout = output is None or output == "-"
+    # PDF bytes would garble a terminal; `-o -` may still pipe them on
+    if fmt == "pdf" and (output is None or (to_stdout and sys.stdout.isatty())):
+        raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
+
+    from ..answers import parse_answers, read_answers
+    from ..engine import engine_for
+    from ..knowledge import load_kb
+    from ..program import build_program
+    from ..program.printout import render_program, save_program
+
+    kb = load_kb(kb_dir)
+    if answers_file is not None:
+        answers = read_answers(answers_file, kb)
+    else:
+        with open_store(db_path) as store:
+            stored = store.assessment(client, number)
+        runner = {**stored.runner, "name": stored.client}  # the client record names them
+        data = {"questionnaire": stored.questionnaire, "runner": runner, "answers": stored.answers}
+        source = f"{stored.client}, assessment {stored.number} ({stored.taken_at[:10]})"
+        answers = parse_answers(data, kb, source)
+    diagnosis = engine_for(kb).run(
+        answers.values, answers.runner, answers.questionnaire, answers.source
+    )
+    program = build_program(diagnosis, kb)
+
+    if to_stdout:
+        rendered = render_program(program, fmt)
+        if isinstance(rendered, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(rendered, nl=False)
+        return
+    save_program(program, output, fmt)
+    who = f" for {program.runner_name}" if program.runner_name else ""
+    click.echo(f"Wrote the program{who} to {output} ({fmt}).", err=True)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(program_command)

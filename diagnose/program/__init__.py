@@ -1,0 +1,135 @@
+"""The corrective program: a diagnosis laid over the runner's real week.
+
+knowledge → engine → diagnosis → **program** → render. This package decides everything
+about the program (what, where, how long, why) and holds no rendering: `build_program`
+gives the model; `printout.write_program` hands it to a renderer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..diagnosis import Diagnosis
+from ..knowledge import KnowledgeBase
+from .model import Item, LaterStep, Note, Program, Session, Worth
+from .planning import candidates, choose, items_of, later_steps
+from .week import SESSION_KINDS, week_of
+from .worth import worth_of
+
+__all__ = [
+    "Item",
+    "LaterStep",
+    "Note",
+    "Program",
+    "Session",
+    "Worth",
+    "build_program",
+]
+
+
+# With a red flag, the sessions carry only what a clinician would let through.
+HELD_SESSION = "Run only as your clinician allows."
+
+
+def _headline(diagnosis: Diagnosis, planned: bool) -> str:
+    if diagnosis.red_flags:
+        kept = (
+            "only the gentle stretches below are kept; "
+            if planned
+            else "nothing is added to your runs: "
+        )
+        return (
+            f"See a clinician before starting this program. Until you are cleared, {kept}"
+            "drills, jumps and strength work wait."
+        )
+    if not planned:
+        return "Nothing in these answers calls for corrective work: keep running as you do."
+    return (
+        "Start with these simple exercises and repeat them until they feel natural; "
+        "then move on to the later steps."
+    )
+
+
+def _focus(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
+    """Things to think about while running, most certain first; one per session, so no
+    run asks for several changes at once (seed 003)."""
+    return [
+        advice.name
+        for advice in diagnosis.advice
+        if advice.id in kb.prescriptions and "during_run" in kb.prescriptions[advice.id].when
+    ]
+
+
+def build_program(
+    diagnosis: Diagnosis,
+    kb: KnowledgeBase,
+    runner: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Program:
+    """The program for a diagnosis; `runner` (sessions_per_week, minutes_per_session,
+    goal_distance_km, name) defaults to the one the diagnosis was made with."""
+    runner = dict(diagnosis.runner if runner is None else runner)
+    week = week_of(runner)
+    pool, withheld = candidates(diagnosis, kb)
+    targets = sorted(
+        (*diagnosis.causes, *diagnosis.defects),
+        key=lambda f: (-round(f.certainty, 6), f.namespace != "cause", f.id),
+    )
+    plan = choose(pool, targets, week, cautious=bool(diagnosis.red_flags))
+    per_session = items_of(plan, kb, diagnosis, week.sessions)
+    focus = [] if diagnosis.red_flags else _focus(diagnosis, kb)
+    sessions = []
+    for index, kind in enumerate(week.kinds):
+        name, about = SESSION_KINDS[kind]
+        sessions.append(
+            Session(
+                number=index + 1,
+                kind=kind,
+                name=name,
+                about=HELD_SESSION if diagnosis.red_flags else about,
+                minutes=week.minutes,
+                items=per_session[index],
+                focus=focus[index % len(focus)] if focus else None,
+            )
+        )
+
+    notes = []
+    if diagnosis.red_flags:
+        notes.append(
+            "While a red flag is open the plan stays far below the budget: a few gentle "
+            "stretches at most. Ask for a new program once a clinician has cleared you."
+        )
+    elif plan.over_budget:
+        notes.append(
+            f"{week.budget:g} min a week is less than the shortest exercise takes, so one "
+            "exercise is kept anyway; a longer session or one more a week makes room for more."
+        )
+    elif plan.waiting:
+        notes.append(
+            f"Not everything fits in {week.budget:g} min a week; the rest waits under "
+            "'Later steps', most useful first."
+        )
+
+    return Program(
+        runner_name=runner.get("name"),
+        date=(today or dt.date.today()).isoformat(),
+        sessions_per_week=week.sessions,
+        minutes_per_session=week.minutes,
+        assumptions=list(week.assumptions),
+        weekly_minutes=week.weekly_minutes,
+        budget_minutes=week.budget,
+        sessions=sessions,
+        worth=worth_of(runner, diagnosis.answers),
+        headline=_headline(diagnosis, bool(plan.placed)),
+        red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
+        held_back=[Note(f.id, f.name) for f in withheld],
+        # with a red flag the next steps come from a new program once cleared
+        later=[] if diagnosis.red_flags else later_steps(plan, kb, diagnosis),
+        advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],
+        causes=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.causes],
+        defects=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.defects],
+        notes=notes,
+        source=diagnosis.source,
+        goal_distance_km=runner.get("goal_distance_km"),
+    )

@@ -1,0 +1,346 @@
+"""Choosing the exercises and laying them over the runner's week.
+
+The choice (seed 000): exercises for the most certain causes and defects first, the
+simplest first; an exercise that treats several of them is planned once and counts for
+all. The placement follows the catalogue's `when` slots (seeds 000, 001, 004): strength
+after easy-paced runs twice a week, technique drills on the one technique run,
+activation drills in the warm-up of the faster session or half-way through the long
+run, stretches held briefly after the jog before a run and long after it. The whole
+stays within the weekly budget (about 10 % of training time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnosis import Diagnosis, Finding
+from ..knowledge import KnowledgeBase
+from ..knowledge.models import Prescription
+from .model import PARTS, Item, LaterStep, Treated
+from .week import Week
+
+# Floating-point slack when adding up minutes such as 1.5.
+EPSILON = 1e-9
+# seed 004 / red flags: while a clinician has not cleared the runner, only gentle
+# mobility stays; drills, strength and jumps wait.
+RED_FLAG_CATEGORIES = ("mobility",)
+RED_FLAG_LOADS = ("gentle",)
+# seed 000: learn the simplest exercises first. The hardest level waits for later weeks
+# unless nothing simpler treats that cause or defect.
+HARDEST = 3
+# A handout, not a catalogue: the next steps list at most this many waiting exercises
+# (the catalogue's own progressions always show).
+MAX_WAITING = 6
+# Order within a part of a session: gentle walks, then brisk drills, then jumps.
+LOAD_ORDER = {"gentle": 0, "moderate": 1, "loaded": 2, "plyometric": 3}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A prescribed exercise the plan may use."""
+
+    finding: Finding
+    entity: Prescription
+    treats: frozenset[str]  # defect and cause ids
+
+    @property
+    def id(self) -> str:
+        return self.finding.id
+
+
+@dataclass(frozen=True)
+class Placement:
+    session: int
+    part: str  # "before" | "drills" | "mid" | "after"
+    long_hold: bool = False  # a stretch after the run: the catalogue's dose_after_run
+
+
+@dataclass
+class Plan:
+    placed: list[tuple[Candidate, list[Placement]]]
+    waiting: list[Candidate]  # prescribed but not planned this week
+    over_budget: bool  # the budget was too small for even one exercise, so one was kept
+
+
+def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> tuple[list[Candidate], list[Finding]]:
+    """(usable exercises, exercises withheld because of red flags)."""
+    conclusions = {f.id for f in (*diagnosis.defects, *diagnosis.causes)}
+    usable, withheld = [], list(diagnosis.held_back)
+    for finding in diagnosis.prescriptions:
+        entity = kb.prescriptions.get(finding.id)
+        if entity is None or entity.category == "advice":
+            continue
+        if diagnosis.red_flags and (
+            entity.category not in RED_FLAG_CATEGORIES or entity.load not in RED_FLAG_LOADS
+        ):
+            withheld.append(finding)
+            continue
+        treats = frozenset(t for t in finding.details.get("treats", []) if t in conclusions)
+        usable.append(Candidate(finding, entity, treats))
+    return usable, withheld
+
+
+class Planner:
+    def __init__(self, week: Week):
+        self.week = week
+        self.load = [0.0] * week.sessions  # minutes planned per session
+        self.total = 0.0
+
+    # -- where an exercise can go
+
+    def _least_loaded(self, options: list[Placement]) -> list[Placement]:
+        return sorted(options, key=lambda p: (self.load[p.session], p.session))
+
+    def variants(self, rx: Prescription) -> list[list[Placement]]:
+        """Ways to place one exercise this week, the fullest first."""
+        week, slots = self.week, set(rx.when)
+        if "strength_day" in slots:
+            return [[Placement(i, "after") for i in week.strength]]
+        if "technique_day" in slots:
+            # The technique run first. Once it is full, a drill also fit for a warm-up goes
+            # at the end of another run's warm-up (seed 000), the hard day's last.
+            first = [[Placement(week.technique, "drills")]]
+            if "warm_up_drills" not in slots:
+                return first
+            easy = self._least_loaded(
+                [Placement(i, "drills") for i in (*week.of_kind("easy"), *week.of_kind("long"))]
+            )
+            hard = [Placement(i, "drills") for i in week.of_kind("speed")]
+            return first + [[p] for p in (*easy, *hard)]
+        if slots & {"warm_up_drills", "mid_long_run"}:
+            # activation drills prepare a hard session or break up a long easy one
+            options = []
+            if "warm_up_drills" in slots:
+                options += [Placement(i, "drills") for i in week.of_kind("speed")]
+            if "mid_long_run" in slots:
+                options += [Placement(i, "mid") for i in week.of_kind("long")]
+            options = options or [Placement(week.technique, "drills")]
+            return [[p] for p in self._least_loaded(options)]
+        before = after = []
+        sessions = range(week.sessions)
+        if "before_run" in slots:
+            before = self._least_loaded([Placement(i, "before") for i in sessions])
+        if "after_run" in slots:
+            after = self._least_loaded([Placement(i, "after", long_hold=True) for i in sessions])
+        if not before and not after:
+            return [[Placement(week.technique, "drills")]]
+        variants = []
+        if before and after:
+            # short holds before one run, long holds after another where there are two
+            elsewhere = [a for a in after if a.session != before[0].session] or after
+            variants.append([before[0], elsewhere[0]])
+        variants += [[p] for p in before] + [[p] for p in after]
+        return variants
+
+    # -- does it fit
+
+    def fits(self, rx: Prescription, placements: list[Placement], strict: bool = True) -> bool:
+        cost = rx.minutes * len(placements)
+        if strict and self.total + cost > self.week.budget + EPSILON:
+            return False
+        per_session: dict[int, float] = {}
+        for p in placements:
+            per_session[p.session] = per_session.get(p.session, 0.0) + rx.minutes
+        return all(
+            self.load[s] + added <= self.week.session_cap(s) + EPSILON
+            for s, added in per_session.items()
+        )
+
+    def place(
+        self, rx: Prescription, *, smallest: bool = False, strict: bool = True
+    ) -> list[Placement] | None:
+        """Take the fullest way that fits (or the smallest: short holds before a run only);
+        not strict: over the budget if need be."""
+        variants = self.variants(rx)
+        if smallest:
+            variants = sorted(variants, key=len)  # stable: least-loaded order is kept
+        for placements in variants:
+            if self.fits(rx, placements, strict):
+                self._take(rx, placements)
+                return placements
+        return None
+
+    def extend(self, rx: Prescription, placements: list[Placement]) -> list[Placement]:
+        """Complete a stretch placed before a run only with its long holds after another."""
+        fullest = self.variants(rx)[0]
+        if len(fullest) <= len(placements):
+            return []
+        if "after_run" not in rx.when:
+            return []
+        taken = {p.session for p in placements}
+        after = [Placement(i, "after", long_hold=True) for i in range(self.week.sessions)]
+        extra = self._least_loaded(after)
+        extra = [p for p in extra if p.session not in taken] or extra
+        for p in extra:
+            if self.fits(rx, [p]):
+                self._take(rx, [p])
+                return [p]
+        return []
+
+    def _take(self, rx: Prescription, placements: list[Placement]) -> None:
+        for p in placements:
+            self.load[p.session] += rx.minutes
+            self.total += rx.minutes
+
+
+def _rank(candidate: Candidate, covered: set[str]) -> tuple[Any, ...]:
+    """Simplest first; then the one that treats most of what is still untreated."""
+    return (
+        candidate.entity.difficulty,
+        -len(candidate.treats - covered),
+        -candidate.finding.certainty,
+        candidate.entity.minutes,
+        candidate.id,
+    )
+
+
+def choose(
+    pool: list[Candidate], targets: list[Finding], week: Week, cautious: bool = False
+) -> Plan:
+    """Go down the causes and defects, most certain first, giving each the simplest
+    exercise that fits (in its smallest form, so more of them get something); then give
+    the stretches their long holds after a run; then go round again, one more exercise
+    each, while the budget allows. `cautious` (a red flag): the first round only."""
+    planner = Planner(week)
+    placed: list[tuple[Candidate, list[Placement]]] = []
+    left = list(pool)
+    covered: set[str] = set()
+
+    def give(options: list[Candidate], smallest: bool = False) -> bool:
+        still = [c for c in options if c in left]  # not planned earlier in this round
+        for candidate in sorted(still, key=lambda c: _rank(c, covered)):
+            placements = planner.place(candidate.entity, smallest=smallest)
+            if placements is not None:
+                placed.append((candidate, placements))
+                left.remove(candidate)
+                covered.update(candidate.treats)
+                return True
+        return False
+
+    def simplest(options: list[Candidate]) -> list[Candidate]:
+        easier = [c for c in options if c.entity.difficulty < HARDEST]
+        return easier or options
+
+    for target in targets:
+        if target.id not in covered:
+            treating = [c for c in pool if target.id in c.treats]
+            give(simplest(treating), smallest=True)
+    for candidate, placements in placed:
+        placements += [] if cautious else planner.extend(candidate.entity, placements)
+    while not cautious:
+        learnable = [c for c in left if c.entity.difficulty < HARDEST]
+        added = [give([c for c in learnable if target.id in c.treats]) for target in targets]
+        # then anything else prescribed, by its own rank, one at a time
+        if not any(added) and not give(learnable):
+            break
+
+    over_budget = False
+    if not placed and pool:
+        # Too little time for even one exercise: keep the shortest, simplest one rather
+        # than hand out an empty program, and say so.
+        best = min(pool, key=lambda c: (c.entity.minutes, *_rank(c, set())))
+        placements = planner.place(best.entity, smallest=True, strict=False)
+        if placements:
+            placed.append((best, placements))
+            left.remove(best)
+            over_budget = True
+    left.sort(key=lambda c: _rank(c, covered))
+    return Plan(placed, left, over_budget)
+
+
+# ---------------------------------------------------------------- words
+
+
+def _lower_first(name: str) -> str:
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+def treated(
+    ids: frozenset[str] | set[str], kb: KnowledgeBase, diagnosis: Diagnosis
+) -> list[Treated]:
+    certainty = {f.id: f.certainty for f in (*diagnosis.defects, *diagnosis.causes)}
+    found = []
+    for ident in ids:
+        kind = "defect" if ident in kb.defects else "cause"
+        entity = kb.defects.get(ident) or kb.causes.get(ident)
+        name = entity.name if entity else ident
+        found.append(Treated(ident, name, kind, certainty.get(ident, 0.0)))
+    return sorted(found, key=lambda t: (-t.certainty, t.kind != "cause", t.id))
+
+
+def why(treats: list[Treated]) -> str:
+    if not treats:
+        return "General preparation for the work that follows."
+    names = [_lower_first(t.name) for t in treats]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"For {listed}."
+
+
+def items_of(
+    plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis, sessions: int
+) -> list[list[Item]]:
+    """The planned exercises as items, per session, in the order a session runs."""
+    per_session: list[list[tuple[tuple[Any, ...], Item]]] = [[] for _ in range(sessions)]
+    for rank, (candidate, placements) in enumerate(plan.placed):
+        rx = candidate.entity
+        treats = treated(candidate.treats, kb, diagnosis)
+        for p in placements:
+            dose = rx.dose_after_run if p.long_hold and rx.dose_after_run else rx.dose
+            item = Item(
+                exercise=rx.id,
+                name=rx.name,
+                category=rx.category,
+                part=p.part,
+                dose=dose.text() if dose else "",
+                minutes=rx.minutes,
+                cues=tuple(rx.cues),
+                pitfalls=tuple(rx.pitfalls),
+                treats=tuple(treats),
+                why=why(treats),
+                how=" ".join(rx.description.split()),
+                difficulty=rx.difficulty,
+            )
+            # within a part, a warm-up builds up: gentle walks, then brisk drills, the
+            # longest (strides) last; after the run the strength circuit comes first and
+            # the long holds close the session
+            load = LOAD_ORDER[rx.load] * (-1 if p.part == "after" else 1)
+            order = (PARTS.index(p.part), load, rx.minutes, rx.difficulty, rank)
+            per_session[p.session].append((order, item))
+    return [[item for _, item in sorted(found, key=lambda x: x[0])] for found in per_session]
+
+
+def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[LaterStep]:
+    """What comes once the first exercises are learned: the catalogue's next step for each
+    planned exercise, then the prescribed exercises that did not fit this week."""
+    planned = {candidate.id for candidate, _ in plan.placed}
+    steps: list[LaterStep] = []
+    offered: set[str] = set()
+    for candidate, _ in plan.placed:
+        rx = candidate.entity
+        nxt = kb.prescriptions.get(rx.progression) if rx.progression else None
+        if nxt is None or nxt.id in planned or nxt.id in offered:
+            continue
+        offered.add(nxt.id)
+        treats = treated(candidate.treats, kb, diagnosis)
+        steps.append(
+            LaterStep(
+                nxt.id,
+                nxt.name,
+                nxt.category,
+                nxt.dose.text() if nxt.dose else "",
+                rx.name,
+                why(treats),
+            )
+        )
+    waiting = [c for c in plan.waiting if c.id not in offered]
+    for candidate in waiting[:MAX_WAITING]:
+        rx = candidate.entity
+        offered.add(rx.id)
+        treats = treated(candidate.treats, kb, diagnosis)
+        steps.append(
+            LaterStep(
+                rx.id, rx.name, rx.category, rx.dose.text() if rx.dose else "", None, why(treats)
+            )
+        )
+    return steps

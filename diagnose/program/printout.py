@@ -1,0 +1,129 @@
+"""Printouts: pick a renderer for a format, and write a program to a file.
+
+The renderers (and jinja2, fpdf2 behind them) are imported only when used, so nothing
+heavy loads at `runform --help` time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..diagnosis import Diagnosis
+from ..errors import RunformError
+from ..knowledge import KnowledgeBase
+from . import Program, build_program
+
+FORMATS = ("text", "json", "markdown", "html", "pdf")
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+
+
+def format_for(path: str | os.PathLike[str] | None, fmt: str | None) -> str:
+    """The format asked for, or the one the file name's extension says; text by default."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise RunformError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        return fmt
+    if path is None or str(path) == "-":
+        return "text"
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise RunformError(
+            f"{path}: cannot tell the format from {suffix or 'a name without an extension'}; "
+            f"use one of {known}, or give the format"
+        )
+    return EXTENSIONS[suffix]
+
+
+def render_program(program: Program, fmt: str) -> str | bytes:
+    """The program in one format: text for text, json, markdown and html; bytes for pdf."""
+    if fmt == "json":
+        from ..render.jsonout import to_json
+
+        return to_json(program.to_dict()) + "\n"
+    if fmt == "text":
+        from ..render.program_text import render_program as render
+    elif fmt == "markdown":
+        from ..render.program_markdown import render_program as render
+    elif fmt == "html":
+        from ..render.program_html import render_program as render
+    elif fmt == "pdf":
+        from ..render.program_pdf import render_program as render
+    else:
+        raise RunformError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return render(program)
+
+
+def save_program(program: Program, path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """Render and write atomically (a crash leaves the old file or the new one); returns
+    the format used."""
+    fmt = format_for(path, fmt)
+    rendered = render_program(program, fmt)
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    _write_atomically(Path(path), data)
+    return fmt
+
+
+def write_program(
+    diagnosis: Diagnosis,
+    runner: dict[str, Any] | None,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    today: dt.date | None = None,
+) -> Program:
+    """Build the program for a diagnosis and write its printout (the interview's "write
+    the printout?" offer). The format comes from `fmt` or the file's extension; `runner`
+    defaults to the diagnosis' runner, `kb` to the bundled knowledge base. Raises
+    RunformError for an unknown format or a file that cannot be written."""
+    if kb is None:
+        from ..knowledge import load_kb
+
+        kb = load_kb()
+    fmt = format_for(path, fmt)  # before the work: a bad name fails fast
+    program = build_program(diagnosis, kb, runner=runner, today=today)
+    save_program(program, path, fmt)
+    return program
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # a printout is to share, not 0600
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

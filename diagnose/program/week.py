@@ -1,0 +1,103 @@
+"""The runner's week: how many sessions, what each is for, and the time budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# seed 000: technique, coordination and strength take about a tenth of training time
+# (10 minutes of a 1 h 30 session).
+BUDGET_SHARE = 0.10
+# seed 004: the strength circuit twice a week, after a run.
+STRENGTH_SESSIONS = 2
+# Assumed when the answers do not give the runner's week (a common recreational week).
+DEFAULT_SESSIONS = 3
+DEFAULT_MINUTES = 60
+# seed 000 gives the tenth per workout (10 min of 1 h 30), so the work is spread over the
+# week: a session takes at most 1.5 times its own tenth, the technique run twice (it is
+# the technique-focused day, seed 001). These multipliers are our own rule of thumb.
+SESSION_STRETCH = 1.5
+TECHNIQUE_STRETCH = 2.0
+
+# What each kind of session is, in the runner's words.
+SESSION_KINDS = {
+    "technique": (
+        "Technique run",
+        "An easy run with the week's technique work at the end of the warm-up. One "
+        "technique session a week is enough for a recreational runner; the strength "
+        "circuit can join it.",
+    ),
+    "speed": (
+        "Faster session",
+        "Intervals, tempo or hills. The activation drills are its warm-up; nothing else "
+        "is added to this hard day.",
+    ),
+    "long": (
+        "Long easy run",
+        "The longest run of the week, at an easy pace you could chat at.",
+    ),
+    "easy": ("Easy run", "An easy, relaxed run."),
+}
+
+
+@dataclass(frozen=True)
+class Week:
+    kinds: tuple[str, ...]  # one kind per session, in week order
+    minutes: int  # per session
+    assumptions: tuple[str, ...]
+
+    @property
+    def sessions(self) -> int:
+        return len(self.kinds)
+
+    @property
+    def weekly_minutes(self) -> int:
+        return self.sessions * self.minutes
+
+    @property
+    def budget(self) -> float:
+        return round(self.weekly_minutes * BUDGET_SHARE, 1)
+
+    def session_cap(self, index: int) -> float:
+        stretch = TECHNIQUE_STRETCH if self.kinds[index] == "technique" else SESSION_STRETCH
+        return self.minutes * BUDGET_SHARE * stretch
+
+    def of_kind(self, kind: str) -> list[int]:
+        return [i for i, k in enumerate(self.kinds) if k == kind]
+
+    @property
+    def technique(self) -> int:
+        return self.of_kind("technique")[0]
+
+    @property
+    def strength(self) -> list[int]:
+        """Where the strength circuit goes: after easy-paced runs, never the hard day
+        (seed 004: twice a week after a run; seed 001: it can join the technique day)."""
+        easy_paced = [i for i, k in enumerate(self.kinds) if k in ("technique", "easy")]
+        easy_paced += self.of_kind("long")
+        return easy_paced[:STRENGTH_SESSIONS]
+
+
+def session_kinds(count: int) -> tuple[str, ...]:
+    """The week's shape: the technique run first, the faster session in the middle, the
+    long run last, easy runs in between (one of each at most; seed 001: one technique day)."""
+    if count == 1:
+        return ("technique",)
+    if count == 2:
+        return ("technique", "long")
+    kinds = ["technique", *["easy"] * (count - 3), "long"]
+    kinds.insert(count // 2, "speed")
+    return tuple(kinds)
+
+
+def week_of(runner: dict[str, Any]) -> Week:
+    assumptions = []
+    sessions = runner.get("sessions_per_week")
+    if not sessions:
+        sessions = DEFAULT_SESSIONS
+        assumptions.append(f"{DEFAULT_SESSIONS} sessions a week (the answers did not say)")
+    minutes = runner.get("minutes_per_session")
+    if not minutes:
+        minutes = DEFAULT_MINUTES
+        assumptions.append(f"{DEFAULT_MINUTES} minutes a session (the answers did not say)")
+    return Week(session_kinds(int(sessions)), int(minutes), tuple(assumptions))

@@ -1,0 +1,97 @@
+"""What the work is worth: seed 000's stride length × frequency arithmetic, for this runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Worth
+
+MARATHON_KM = 42.195
+# seed 000: a marathon is 30,000-40,000 strides; its worked example uses 35,000 and +4 cm.
+STRIDES_PER_MARATHON = 35_000
+STRIDE_GAIN_M = 0.04
+# REFERENCE.md: raise the runner's own cadence by 5-10 %, never towards a fixed 180;
+# +5 % already lowers the load on the knee (Heiderscheit 2011).
+CADENCE_RAISE = 0.05
+# REFERENCE.md cadence bands: above 183 steps a minute is already high.
+HIGH_CADENCE = 183
+
+
+def _distance_words(km: float | None) -> tuple[float, str]:
+    if km is None:
+        return MARATHON_KM, "a marathon (no goal race was given, so the article's example)"
+    if abs(km - MARATHON_KM) < 0.3:
+        return km, "your marathon"
+    if abs(km - MARATHON_KM / 2) < 0.2:
+        return km, "your half marathon"
+    return km, f"your {km:g} km race"
+
+
+def worth_of(runner: dict[str, Any], answers: dict[str, Any]) -> Worth:
+    km, words = _distance_words(runner.get("goal_distance_km"))
+    metres = km * 1000
+    measured_step = answers.get("stride_length_m")
+    known = isinstance(measured_step, (int, float))
+    step = float(measured_step) if known else MARATHON_KM * 1000 / STRIDES_PER_MARATHON
+    steps = round(metres / step)
+    stride_gain = round(steps * STRIDE_GAIN_M)
+    extra_steps = round(steps * CADENCE_RAISE)
+    cadence_gain = round(extra_steps * step)
+    both_gain = round(steps * (1 + CADENCE_RAISE) * (step + STRIDE_GAIN_M) - metres)
+    measured_cadence = answers.get("cadence_spm")
+    cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence else None
+
+    race = words[0].upper() + words[1:]
+    shown = round(steps, -2) if steps >= 1000 else steps
+    if known:
+        count = f"{race} is about {shown:,} steps of {step:.2f} m, your own step length."
+    else:
+        count = (
+            f"{race} is about {shown:,} steps: a marathon takes roughly 35,000, about "
+            f"{step:.1f} m each (your step length was not measured)."
+        )
+    lines = [
+        "Speed is step length times step rate, so a small gain in either adds up over a race.",
+        count,
+        f"Each step {round(STRIDE_GAIN_M * 100)} cm longer, for the same effort: "
+        f"{stride_gain:,} m further over the same number of steps "
+        f"({STRIDE_GAIN_M / step * 100:.1f} % of the distance).",
+    ]
+    percent = round(CADENCE_RAISE * 100)
+    if cadence:
+        rate = (
+            f"Cadence up {percent} % from your own {cadence:g} to about {target} steps a "
+            "minute: a step up from your number, not a jump to 180."
+        )
+        if cadence > HIGH_CADENCE:
+            rate += " Your cadence is already high, so step length is the better lever."
+    else:
+        rate = (
+            f"Cadence up {percent} % from your own (count your steps for 30 s at easy pace and "
+            "double it), not towards a fixed 180."
+        )
+    lines += [
+        rate,
+        f"That is {extra_steps:,} more steps in the same time: {cadence_gain:,} m further if "
+        "each step stayed as long. Usually the quicker rhythm brings shorter, lighter steps "
+        "at the same pace instead, which eases the load on the knee.",
+        f"Both together: about {both_gain:,} m for the same effort. This is rough arithmetic "
+        "(rule of thumb), not a prediction.",
+    ]
+    return Worth(
+        distance_km=km,
+        distance_words=words,
+        step_length_m=step,
+        step_length_known=known,
+        steps=steps,
+        stride_gain_cm=round(STRIDE_GAIN_M * 100),
+        stride_gain_m=stride_gain,
+        cadence_spm=cadence,
+        target_cadence_spm=target,
+        cadence_raise_percent=percent,
+        extra_steps=extra_steps,
+        cadence_gain_m=cadence_gain,
+        both_gain_m=both_gain,
+        lines=tuple(lines),
+    )

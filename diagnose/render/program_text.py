@@ -1,0 +1,142 @@
+"""The program for the terminal: tabulate tables that fit 80 columns."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tabulate import tabulate
+
+from ..program.model import KINDS, Program, Session, minutes_text
+
+WIDTH = 80
+# when, exercise, dose, min, why: 7+20+16+3+26 plus 2 spaces between columns = 80
+SESSION_COLUMNS = [7, 20, 16, 3, 26]
+GLANCE_COLUMNS = [20, 8, 10, 9, 8, 5]
+BAR = 30
+
+
+def _clean(text: object) -> str:
+    """User text goes to a terminal: no control characters (escape sequences) get through."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
+
+
+def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
+    return textwrap.wrap(
+        _clean(text), WIDTH, initial_indent=indent, subsequent_indent=indent + hang
+    ) or [indent.rstrip()]
+
+
+def _heading(text: str, underline: str = "-") -> list[str]:
+    text = _clean(text)
+    return [text, underline * min(len(text), WIDTH)]
+
+
+def _table(rows: list[list[str]], headers: list[str], widths: list[int], align=None) -> str:
+    return tabulate(
+        [[_clean(cell) for cell in row] for row in rows],
+        headers,
+        tablefmt="simple",
+        maxcolwidths=widths,
+        disable_numparse=True,
+        colalign=align,
+    )
+
+
+def _glance(program: Program) -> list[str]:
+    rows = []
+    for session, kinds in program.glance():
+        cells = [minutes_text(kinds[k]) if kinds[k] else "·" for k in KINDS]
+        rows.append(
+            [f"{session.number} {session.name}", *cells, minutes_text(session.planned_minutes)]
+        )
+    headers = ["session", *KINDS, "total"]
+    align = ["left", *["right"] * (len(KINDS) + 1)]
+    return [*_heading("Week at a glance (minutes)"), _table(rows, headers, GLANCE_COLUMNS, align)]
+
+
+def _session(session: Session) -> list[str]:
+    out = _heading(
+        f"{session.title} ({session.minutes} min; "
+        f"{minutes_text(session.planned_minutes)} min of it planned here)"
+    )
+    out += _wrap(session.about)
+    if session.items:
+        rows = [
+            [item.part_label, item.name, item.dose, minutes_text(item.minutes), item.why]
+            for item in session.items
+        ]
+        headers = ["when", "exercise", "dose", "min", "why"]
+        align = ["left", "left", "left", "right", "left"]
+        out += ["", _table(rows, headers, SESSION_COLUMNS, align)]
+    if session.focus:
+        out += [""] + _wrap(f"Focus while running: {session.focus}")
+    return out
+
+
+def _bars(title: str, notes) -> list[str]:
+    out = _heading(title)
+    for note in notes:
+        filled = round(note.certainty * BAR)
+        label = textwrap.shorten(_clean(note.name), 36, placeholder="…")
+        out.append(f"{label:<36}  {'█' * filled}{'░' * (BAR - filled)}  {note.certainty:.2f}")
+    return out
+
+
+def render_program(program: Program) -> str:
+    out = _heading(program.title, "=")
+    out += _wrap(f"Prepared {program.date}. {program.guidance}")
+    out.append("")
+    if program.red_flags:
+        out.append("SEE A CLINICIAN BEFORE STARTING.")
+        for flag in program.red_flags:
+            out += _wrap(f"! {flag.name}: {flag.text}", "  ", "  ")
+        out.append("")
+    out += _wrap(program.headline) + [""]
+
+    out += _heading("Your week")
+    out += _wrap(program.week_line())
+    for assumption in program.assumptions:
+        out += _wrap(f"Assumed: {assumption}.")
+    for note in program.notes:
+        out += _wrap(note)
+    out.append("")
+    out += _glance(program) + [""]
+
+    for session in program.sessions:
+        out += _session(session) + [""]
+
+    if program.held_back:
+        names = ", ".join(n.name for n in program.held_back)
+        out += _wrap(f"Held back until a clinician has cleared you: {names}.") + [""]
+
+    exercises = program.exercises()
+    if exercises:
+        out += _heading("How to do each exercise")
+        for item in exercises:
+            out += _wrap(f"{item.name} ({item.category}, {item.dose})")
+            out += _wrap(item.how, "  ")
+            out += [line for cue in item.cues for line in _wrap(f"+ {cue}", "  ", "  ")]
+            out += [line for pit in item.pitfalls for line in _wrap(f"- avoid: {pit}", "  ", "  ")]
+        out.append("")
+
+    if program.later:
+        out += _heading("Later steps: once the first exercises feel easy")
+        for step in program.later:
+            lead = f"once {step.after} feels easy, " if step.after else ""
+            out += _wrap(f"- {lead}{step.name} ({step.dose}). {step.why}", "", "  ")
+        out.append("")
+
+    if program.advice:
+        out += _heading("Advice")
+        for note in program.advice:
+            out += _wrap(f"- {note.name}: {note.text}", "", "  ")
+        out.append("")
+
+    out += _heading(f"What it is worth over {program.worth.distance_words}")
+    for line in program.worth.lines:
+        out += _wrap(f"- {line}", "", "  ")
+    out.append("")
+
+    if program.causes:
+        out += _bars("Causes by certainty", program.causes) + [""]
+    return "\n".join(out).rstrip() + "\n"

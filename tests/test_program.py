@@ -1,0 +1,350 @@
+"""The program model on the real knowledge base and engine: budget, placement, choice,
+red flags and what the work is worth."""
+
+import datetime as dt
+
+import pytest
+
+from diagnose.answers import parse_answers
+from diagnose.engine import HELD_BACK_LOADS
+from diagnose.program import build_program
+from diagnose.program.week import session_kinds
+
+# A desk-bound runner with several faults: enough work for any week to fill up.
+BUSY = {
+    "sedentary_job": "yes",
+    "tight_hip_flexors": "yes",
+    "short_stride": "yes",
+    "heel_strike": "yes",
+    "no_pace_changes": "yes",
+    "tension": 3,
+    "no_strength_training": "yes",
+    "cadence_spm": 158,
+    "plank_hold_s": 20,
+    "calf_raise_reps": 10,
+}
+DAY = dt.date(2026, 3, 2)
+
+
+def diagnose(kb, engine, answers, **runner):
+    parsed = parse_answers(
+        {"runner": {"name": "Léa Müller", **runner}, "answers": answers}, kb, "t"
+    )
+    return engine.run(parsed.values, parsed.runner, source="t")
+
+
+def program_for(kb, engine, answers=BUSY, **runner):
+    return build_program(diagnose(kb, engine, answers, **runner), kb, today=DAY)
+
+
+def by_id(program):
+    found = {}
+    for session in program.sessions:
+        for item in session.items:
+            found.setdefault(item.exercise, []).append((session, item))
+    return found
+
+
+# ---------------------------------------------------------------- the time budget
+
+
+@pytest.mark.parametrize(
+    "sessions,minutes,budget",
+    [(3, 60, 18), (6, 90, 54), (1, 30, 3), (2, 45, 9), (5, 45, 22.5)],
+)
+def test_budget_is_a_tenth_and_the_plan_stays_within_it(kb, engine, sessions, minutes, budget):
+    program = program_for(kb, engine, sessions_per_week=sessions, minutes_per_session=minutes)
+    assert program.budget_minutes == budget
+    assert program.to_dict()["budget_minutes"] == budget
+    assert len(program.sessions) == sessions
+    assert all(s.minutes == minutes for s in program.sessions)
+    assert 0 < program.total_minutes <= budget
+    assert program.to_dict()["total_minutes"] == pytest.approx(program.total_minutes)
+
+
+def test_more_time_buys_more_work(kb, engine):
+    small = program_for(kb, engine, sessions_per_week=3, minutes_per_session=60)
+    large = program_for(kb, engine, sessions_per_week=6, minutes_per_session=90)
+    assert large.total_minutes > 2 * small.total_minutes
+    assert len(large.exercises()) > len(small.exercises())
+    # the busy runner's 18 minutes are nearly all used
+    assert small.total_minutes >= 16
+
+
+def test_one_short_session_still_gets_something_useful(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=1, minutes_per_session=30)
+    (session,) = program.sessions
+    assert session.kind == "technique"
+    assert session.items and program.total_minutes <= 3
+    treated = {t.id for item in session.items for t in item.treats}
+    top = max(program.causes, key=lambda c: c.certainty)
+    assert top.id in treated or program.defects[0].id in treated
+
+
+def test_a_budget_too_small_for_anything_keeps_one_exercise_and_says_so(kb, engine):
+    diagnosis = diagnose(kb, engine, {"rigid_arms": "yes"}, sessions_per_week=1)
+    shortest = min(p.details["minutes"] for p in diagnosis.prescriptions)
+    program = build_program(
+        diagnosis, kb, runner={"sessions_per_week": 1, "minutes_per_session": 10}, today=DAY
+    )
+    assert program.budget_minutes == 1 < shortest
+    assert len(program.items()) == 1
+    assert program.total_minutes == shortest  # over, but by one exercise only
+    assert any("less than the shortest exercise" in note for note in program.notes)
+
+
+def test_unknown_week_is_assumed_and_said(kb, engine):
+    program = program_for(kb, engine)
+    assert (program.sessions_per_week, program.minutes_per_session) == (3, 60)
+    assert program.budget_minutes == 18
+    assert any("3 sessions a week" in a for a in program.assumptions)
+    assert any("60 minutes a session" in a for a in program.assumptions)
+
+
+def test_week_shapes():
+    assert session_kinds(1) == ("technique",)
+    assert session_kinds(2) == ("technique", "long")
+    assert session_kinds(3) == ("technique", "speed", "long")
+    assert session_kinds(5) == ("technique", "easy", "speed", "easy", "long")
+    for count in range(1, 15):
+        kinds = session_kinds(count)
+        assert len(kinds) == count and kinds.count("technique") == 1  # seed 001
+        assert kinds.count("speed") <= 1 and kinds.count("long") <= 1
+
+
+# ---------------------------------------------------------------- placement
+
+
+@pytest.mark.parametrize("sessions,minutes", [(3, 60), (4, 50), (6, 90)])
+def test_every_item_is_where_the_sources_put_it(kb, engine, sessions, minutes):
+    program = program_for(kb, engine, sessions_per_week=sessions, minutes_per_session=minutes)
+    for exercise, placed in by_id(program).items():
+        rx = kb.prescriptions[exercise]
+        kinds = [session.kind for session, _ in placed]
+        parts = [item.part for _, item in placed]
+        if rx.category == "strength":
+            # seed 004: the circuit twice a week, after a run, never on the hard day
+            assert len(placed) == 2 and set(parts) == {"after"}, exercise
+            assert "speed" not in kinds and placed[0][0] is not placed[1][0]
+        elif rx.category == "activation":
+            # seed 004: before a speed session or half-way through the long run
+            assert len(placed) == 1
+            assert (kinds[0], parts[0]) in {("speed", "drills"), ("long", "mid")}, exercise
+        elif "technique_day" in rx.when:
+            assert kinds[0] == "technique" or "warm_up_drills" in rx.when, exercise
+            assert parts == ["drills"] * len(placed)
+        if "before_run" in rx.when and "after_run" in rx.when:
+            for _, item in placed:
+                if item.part == "before":  # seed 004: 5 s holds, 3 times, after the jog
+                    assert item.dose == rx.dose.text() and "5 s" in item.dose
+                    assert "5–10 min" in item.when
+                else:  # 30 s holds after the run
+                    assert item.part == "after" and item.dose == rx.dose_after_run.text()
+                    assert "30 s" in item.dose
+
+
+def test_stretches_get_short_holds_before_and_long_holds_after(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=4, minutes_per_session=60)
+    stretches = {
+        e: placed
+        for e, placed in by_id(program).items()
+        if {"before_run", "after_run"} <= set(kb.prescriptions[e].when)
+    }
+    assert stretches
+    both = [placed for placed in stretches.values() if len(placed) == 2]
+    assert both, "with room, a stretch is held briefly before one run and long after another"
+    for placed in both:
+        assert {item.part for _, item in placed} == {"before", "after"}
+        assert placed[0][0] is not placed[1][0]
+
+
+def test_the_hard_day_carries_only_its_warm_up(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=3, minutes_per_session=90)
+    (speed,) = [s for s in program.sessions if s.kind == "speed"]
+    assert {i.category for i in speed.items} <= {"activation", "mobility", "technique"}
+    assert all(
+        kb.prescriptions[i.exercise].load not in ("loaded", "plyometric") for i in speed.items
+    )
+    assert all(i.part in ("before", "drills", "after") for i in speed.items)
+
+
+def test_a_session_runs_in_order(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=6, minutes_per_session=90)
+    order = ["before", "drills", "mid", "after"]
+    for session in program.sessions:
+        parts = [order.index(item.part) for item in session.items]
+        assert parts == sorted(parts)
+        after = [kb.prescriptions[i.exercise].category for i in session.items if i.part == "after"]
+        # the strength circuit first, the long holds close the session
+        assert after == sorted(after, key=lambda c: c != "strength")
+
+
+# ---------------------------------------------------------------- choice and order
+
+
+def test_most_certain_causes_and_defects_are_treated_first(kb, engine):
+    diagnosis = diagnose(kb, engine, BUSY, sessions_per_week=3, minutes_per_session=60)
+    program = build_program(diagnosis, kb, today=DAY)
+    treated = {t.id for item in program.items() for t in item.treats}
+    treatable = {t for p in diagnosis.prescriptions for t in p.details["treats"]} & {
+        f.id for f in (*diagnosis.defects, *diagnosis.causes)
+    }
+    ranked = sorted(
+        (f for f in (*diagnosis.causes, *diagnosis.defects) if f.id in treatable),
+        key=lambda f: -f.certainty,
+    )
+    assert ranked[0].id in treated and ranked[1].id in treated
+
+
+def test_an_exercise_for_several_faults_is_planned_once(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=6, minutes_per_session=90)
+    for exercise, placed in by_id(program).items():
+        rx = kb.prescriptions[exercise]
+        limit = 2 if rx.category == "strength" or "after_run" in rx.when else 1
+        assert len(placed) <= limit, exercise
+    several = [i for i in program.items() if len(i.treats) > 1]
+    assert several, "some exercise treats more than one fault"
+    item = several[0]
+    assert all(t.name.lower()[:6] in item.why.lower() for t in item.treats)
+
+
+def test_simplest_first_and_a_progression_for_later(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=3, minutes_per_session=60)
+    planned = {i.exercise for i in program.items()}
+    hardest = {e for e, rx in kb.prescriptions.items() if rx.difficulty == 3}
+    # nothing of the hardest level while simpler work treats the same faults
+    assert not planned & hardest
+    assert program.later
+    follow_ons = [step for step in program.later if step.after]
+    assert follow_ons
+    for step in follow_ons:
+        before = next(i for i in program.items() if i.name == step.after)
+        assert kb.prescriptions[before.exercise].progression == step.exercise
+        assert step.exercise not in planned
+    assert {s.exercise for s in program.later}.isdisjoint(planned)
+
+
+def test_the_hardest_level_waits_even_with_time_to_spare(kb, engine):
+    program = program_for(kb, engine, {"short_stride": "yes"}, sessions_per_week=6)
+    planned = {i.exercise for i in program.items()}
+    prescribed = {p.id for p in diagnose(kb, engine, {"short_stride": "yes"}).prescriptions}
+    hardest = {e for e in prescribed if kb.prescriptions[e].difficulty == 3}
+    assert hardest and len(planned) >= 2
+    assert program.total_minutes < program.budget_minutes  # room left, still not planned
+    assert not planned & hardest
+    assert hardest <= {step.exercise for step in program.later}
+
+
+def test_items_carry_dose_minutes_cues_pitfalls_and_why(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=4, minutes_per_session=60)
+    assert program.items()
+    for item in program.items():
+        rx = kb.prescriptions[item.exercise]
+        assert item.name == rx.name and item.category == rx.category
+        assert item.minutes == rx.minutes > 0
+        assert item.dose in {rx.dose.text(), rx.dose_after_run.text() if rx.dose_after_run else ""}
+        assert list(item.cues) == rx.cues and list(item.pitfalls) == rx.pitfalls
+        assert item.treats and item.why.startswith("For ")
+        for treated in item.treats:
+            name = treated.name
+            assert (name[0].lower() + name[1:]) in item.why or name in item.why
+    data = program.to_dict()
+    for session in data["sessions"]:
+        for item in session["items"]:
+            assert {
+                "exercise",
+                "name",
+                "category",
+                "dose",
+                "minutes",
+                "cues",
+                "pitfalls",
+                "treats",
+            } <= set(item)
+            assert all(t in kb.defects or t in kb.causes for t in item["treats"])
+
+
+def test_one_focus_per_run(kb, engine):
+    program = program_for(kb, engine, sessions_per_week=4, minutes_per_session=60)
+    focus = [s.focus for s in program.sessions]
+    assert all(focus) and len(set(focus)) > 1
+    advice = {n.name for n in program.advice}
+    assert set(focus) <= advice
+
+
+def test_nothing_to_correct(kb, engine):
+    program = program_for(kb, engine, {"heel_strike": "no"}, sessions_per_week=3)
+    assert not program.items() and program.total_minutes == 0
+    assert "Nothing in these answers" in program.headline
+
+
+def test_same_answers_same_program(kb, engine):
+    first = program_for(kb, engine, sessions_per_week=4, minutes_per_session=45).to_dict()
+    assert program_for(kb, engine, sessions_per_week=4, minutes_per_session=45).to_dict() == first
+
+
+# ---------------------------------------------------------------- red flags
+
+
+def test_red_flag_opens_with_the_clinician_and_keeps_only_gentle_mobility(kb, engine):
+    answers = {**BUSY, "tight_calves": "yes", "tight_hamstrings": "yes", "pain_sharp": "yes"}
+    program = program_for(kb, engine, answers, sessions_per_week=4, minutes_per_session=60)
+    assert program.clinician_first and program.red_flags
+    assert program.headline.startswith("See a clinician before starting")
+    assert program.to_dict()["red_flags"][0]["name"] == program.red_flags[0].name
+    assert program.items(), "a few gentle stretches are kept"
+    for item in program.items():
+        rx = kb.prescriptions[item.exercise]
+        assert rx.category == "mobility" and rx.load == "gentle"
+    held = {n.id for n in program.held_back}
+    calm = program_for(kb, engine, {**answers, "pain_sharp": "no"}, sessions_per_week=4)
+    hard = {
+        i.exercise for i in calm.items() if kb.prescriptions[i.exercise].load in HELD_BACK_LOADS
+    }
+    assert hard and hard <= held
+    assert not program.later
+    assert program.total_minutes < program.budget_minutes / 2
+
+
+def test_red_flag_with_nothing_gentle_adds_nothing(kb, engine):
+    program = program_for(kb, engine, {"short_stride": "yes", "swelling": "yes"})
+    assert program.clinician_first and not program.items()
+    assert "nothing is added" in program.headline
+
+
+# ---------------------------------------------------------------- what it is worth
+
+
+def test_worth_follows_the_seed_arithmetic_for_a_marathon(kb, engine):
+    program = program_for(kb, engine, {"heel_strike": "yes"}, goal_distance_km=42.195)
+    worth = program.worth
+    assert worth.steps == 35_000  # seed 000's marathon
+    assert worth.stride_gain_m == 1400  # 35,000 × 4 cm
+    assert worth.cadence_spm is None and worth.target_cadence_spm is None
+    assert worth.extra_steps == 1750 and worth.cadence_gain_m == round(42_195 * 0.05)
+    assert "1,400 m" in " ".join(worth.lines)
+
+
+def test_worth_uses_the_runners_own_distance_cadence_and_step(kb, engine):
+    answers = {"heel_strike": "yes", "cadence_spm": 150, "stride_length_m": 1.0}
+    worth = program_for(kb, engine, answers, goal_distance_km=10).worth
+    assert worth.distance_km == 10 and "10 km" in worth.distance_words
+    assert worth.steps == 10_000 and worth.step_length_known
+    assert worth.stride_gain_m == 400
+    assert worth.target_cadence_spm == 158  # +5 % of their own 150, never 180
+    assert worth.cadence_gain_m == 500
+    text = " ".join(worth.lines)
+    assert "150" in text and "158" in text and "not a jump to 180" in text
+
+
+def test_worth_for_a_high_cadence_points_to_step_length(kb, engine):
+    worth = program_for(kb, engine, {"heel_strike": "yes", "cadence_spm": 190}).worth
+    assert worth.target_cadence_spm == 200
+    assert "step length is the better lever" in " ".join(worth.lines)
+
+
+def test_guidance_not_diagnosis(kb, engine):
+    program = program_for(kb, engine)
+    assert "not a medical diagnosis" in program.guidance
+    assert program.to_dict()["guidance"] == program.guidance
+    assert program.date == "2026-03-02"

@@ -46,7 +46,12 @@ def _reject_constant(name: str) -> Any:
 
 
 def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """A crash leaves the old file or the new one, never half of one."""
+    write_atomically(path, text.encode("utf-8"))
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes, *, shared: bool = False) -> None:
+    """A crash leaves the old file or the new one, never half of one. Files are private
+    (0600, they hold health answers) unless `shared` (printouts: the umask decides)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,10 +61,12 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        if shared:
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -67,3 +74,9 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

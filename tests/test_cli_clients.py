@@ -197,3 +197,22 @@ def test_interrupted_intake_stores_nothing_and_says_how_to_resume(
     assert "Stopped. Your 2 answer(s) are saved in" in result.output
     assert "runform intake 'Half Way' --answers" in result.output
     assert run(cli_runner, "clients", "--db", db).output.startswith("No clients yet")
+
+
+def test_intake_printout_and_program_hint(cli_runner, db, tmp_path):
+    out = tmp_path / "marc.md"
+    result = run(
+        cli_runner,
+        "intake",
+        "Marc Dupont",
+        "--answers",
+        EXAMPLES / "marc-intake-1.json",
+        "--no-input",
+        "--db",
+        db,
+        "--printout",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    assert "runform program --client 'Marc Dupont' -o program.pdf" in result.output
+    assert "Marc Dupont" in out.read_text(encoding="utf-8")

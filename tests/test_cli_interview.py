@@ -165,7 +165,29 @@ def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
         child.expect("> ")
         child.sendline(line)
     child.expect("Defects")
+    child.expect("Your program as a printout: runform program ")
+    child.expect("Write your program to a file now")
+    child.sendline("y")
+    child.expect("File")
+    printout = tmp_path / "my-program.html"
+    child.sendline(str(printout))
+    child.expect("Wrote the program")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert json.loads(save.read_text())["answers"]["heel_strike"] == "yes"
+    assert "<html" in printout.read_text(encoding="utf-8")
+
+
+def test_printout_option_writes_the_program(cli_runner, kb, engine, tmp_path):
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    pdf = tmp_path / "lea.pdf"
+    result = cli_runner.invoke(
+        cli,
+        ["interview", "--save", str(tmp_path / "a.json"), "--name", "Léa", "--printout", str(pdf)],
+        input=typed(script),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Write your program to a file now" not in result.output  # not a terminal: no offer
+    assert f"Wrote the program for Léa to {pdf}" in result.output
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ def _questionnaire(kb, ident: str):
     return kb.questionnaires[ident]
 
 
-def _show_result(diagnosis, kb, answers_path: Path | None) -> None:
+def _show_result(diagnosis, kb, answers_path: Path | None, program_hint: str) -> None:
     from ..render.text import render_diagnosis
 
     click.echo("")
@@ -31,6 +32,40 @@ def _show_result(diagnosis, kb, answers_path: Path | None) -> None:
         path = shlex.quote(str(answers_path))
         click.echo(f"\nYour answers are in {answers_path}.")
         click.echo(f"How each conclusion was reached: runform diagnose {path} --explain")
+    click.echo(f"Your program as a printout: {program_hint}")
+
+
+def _printout(diagnosis, kb, printout: str | None) -> None:
+    """Write the program where --printout says, or offer to when a person is typing."""
+    from ..program.printout import write_program
+
+    if printout is None:
+        if not sys.stdin.isatty():
+            return
+        try:
+            if not click.confirm("\nWrite your program to a file now?", default=True):
+                return
+            name = diagnosis.runner.get("name") or "my"
+            default = f"{_slug(name)}-program.pdf"
+            printout = click.prompt("File (.pdf, .html, .md or .txt)", default=default)
+        except click.Abort:
+            click.echo("")
+            return
+    program = write_program(diagnosis, diagnosis.runner, printout, kb=kb)
+    click.echo(f"Wrote the program for {program.runner_name or 'you'} to {printout}.")
+
+
+def _slug(name: str) -> str:
+    kept = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
+    return "-".join(part for part in kept.split("-") if part) or "runner"
+
+
+printout_option = click.option(
+    "--printout",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="At the end, write the program here (.pdf, .html, .md, .txt or .json) without asking.",
+)
 
 
 @click.command("interview")
@@ -49,8 +84,9 @@ def _show_result(diagnosis, kb, answers_path: Path | None) -> None:
     help="Continue a saved interview from its next unanswered question.",
 )
 @click.option("--name", help="The runner's name, for the printout.")
+@printout_option
 @kb_option
-def interview_command(questionnaire, answers_file, save_file, resume_file, name, kb_dir):
+def interview_command(questionnaire, answers_file, save_file, resume_file, name, printout, kb_dir):
     """Answer the questionnaire at the terminal and get a diagnosis.
 
     Questions come one at a time, only those that can still change the result. Every
@@ -77,7 +113,9 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     interview = Interview(chosen, kb, engine_for(kb), given)
     diagnosis = interact(interview, save_path, "runform interview --resume {path}")
-    _show_result(diagnosis, kb, save_path)
+    hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf"
+    _show_result(diagnosis, kb, save_path, hint)
+    _printout(diagnosis, kb, printout)
 
 
 @click.command("intake")
@@ -89,9 +127,10 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
     help="Ask nothing: what the answers file lacks stays unknown.",
 )
 @save_option
+@printout_option
 @db_option
 @kb_option
-def intake_command(name, answers_file, no_input, save_file, db_path, kb_dir):
+def intake_command(name, answers_file, no_input, save_file, printout, db_path, kb_dir):
     """Run the coach's intake interview with a client and keep it as an assessment.
 
     The client (NAME) is created on the first intake; each intake adds a numbered
@@ -128,10 +167,13 @@ def intake_command(name, answers_file, no_input, save_file, db_path, kb_dir):
             diagnosis=diagnosis.to_dict(),
             questionnaire=chosen.id,
         )
-        _show_result(diagnosis, kb, save_path)
+        hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
+        _show_result(diagnosis, kb, save_path, hint)
         click.echo(
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."
         )
+    if not no_input or printout:
+        _printout(diagnosis, kb, printout)
 
 
 def register(cli: click.Group) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..diagnosis import Diagnosis
 from ..errors import RunformError
+from ..files import write_atomically
 from ..knowledge import KnowledgeBase
 from . import Program, build_program
 
@@ -73,7 +73,7 @@ def save_program(program: Program, path: str | os.PathLike[str], fmt: str | None
     fmt = format_for(path, fmt)
     rendered = render_program(program, fmt)
     data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-    _write_atomically(Path(path), data)
+    write_atomically(path, data, shared=True)  # a printout is to share, not 0600
     return fmt
 
 
@@ -98,32 +98,3 @@ def write_program(
     program = build_program(diagnosis, kb, runner=runner, today=today)
     save_program(program, path, fmt)
     return program
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # a printout is to share, not 0600
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current

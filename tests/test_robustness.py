@@ -157,3 +157,23 @@ def test_control_characters_in_names_are_neutralised(tmp_path):
     assert "\x1b" not in text and "\x07" not in text
     markdown = run_files([path], "--format", "markdown").stdout
     assert "\x1b" not in markdown and "<b>" not in markdown and "\\*bold\\*" in markdown
+
+
+def test_printouts_take_any_name_as_text(tmp_path, caplog):
+    from pypdf import PdfReader
+
+    data = json.loads(EXAMPLE)
+    data["runner"]["name"] = "Evil\x1b[2J\x07 <b>*x*</b> ≤ Müller 🏃"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for suffix in ("pdf", "html", "md", "txt"):
+        out = tmp_path / f"p.{suffix}"
+        result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+    text = PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
+    assert "Evil?[2J? <b>*x*</b> ≤ Müller ?" in text
+    assert "\x1b" not in (tmp_path / "p.txt").read_text(encoding="utf-8")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<b>*x*</b>" not in html and "&lt;b&gt;*x*&lt;/b&gt;" in html

@@ -38,6 +38,7 @@ def _show_result(diagnosis, kb, answers_path: Path | None, program_hint: str) ->
 def _printout(diagnosis, kb, printout: str | None) -> None:
     """Write the program where --printout says, or offer to when a person is typing."""
     from ..program.printout import write_program
+    from ..render.safe import printable
 
     if printout is None:
         if not sys.stdin.isatty():
@@ -52,7 +53,8 @@ def _printout(diagnosis, kb, printout: str | None) -> None:
             click.echo("")
             return
     program = write_program(diagnosis, diagnosis.runner, printout, kb=kb)
-    click.echo(f"Wrote the program for {program.runner_name or 'you'} to {printout}.")
+    who = program.runner_name or "you"
+    click.echo(printable(f"Wrote the program for {who} to {printout}."))
 
 
 def _slug(name: str) -> str:

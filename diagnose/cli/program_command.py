@@ -106,9 +106,11 @@ def program_command(
         else:
             click.echo(rendered, nl=False)
         return
+    from ..render.safe import printable
+
     save_program(program, output, fmt)
     who = f" for {program.runner_name}" if program.runner_name else ""
-    click.echo(f"Wrote the program{who} to {output} ({fmt}).", err=True)
+    click.echo(printable(f"Wrote the program{who} to {output} ({fmt})."), err=True)
 
 
 def register(cli: click.Group) -> None:

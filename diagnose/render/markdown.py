@@ -9,6 +9,7 @@ from tabulate import tabulate
 from ..diagnosis import Diagnosis
 from ..knowledge import KnowledgeBase
 from . import diagnosis_view as view
+from .safe import printable
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#!|<>&~])")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")  # "1." would start a numbered list
@@ -16,7 +17,7 @@ _LIST_NUMBER = re.compile(r"^(\d+)([.)])")  # "1." would start a numbered list
 
 def escape(text: str) -> str:
     """Text that Markdown (and the HTML inside it) shows literally, on one line."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    text = printable(text, " ")
     text = _SPECIAL.sub(r"\\\1", text)
     text = _LIST_NUMBER.sub(r"\1\\\2", text)
     return "\\" + text if text[:1] in ("-", "+", "=") else text

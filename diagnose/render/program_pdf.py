@@ -12,6 +12,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from ..program.model import KINDS, Item, Program, Session, minutes_text
+from .safe import printable
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -38,6 +39,15 @@ def _pdf_class():
             self.set_creator("runform")
             made = datetime.combine(datetime.fromisoformat(program.date).date(), time())
             self.set_creation_date(made)  # the same program gives the same bytes
+
+        def normalize_text(self, text: str) -> str:
+            """Every string fpdf2 lays out passes here: keep line breaks, and turn control
+            characters and glyphs the bundled font lacks (emoji...) into "?"."""
+            glyphs = getattr(self.current_font, "cmap", None) or {}
+            text = printable(text, keep="\n")
+            if glyphs:
+                text = "".join(ch if ch == "\n" or ord(ch) in glyphs else "?" for ch in text)
+            return super().normalize_text(text)
 
         # header and footer use the page margins, not the current column's
         def header(self) -> None:

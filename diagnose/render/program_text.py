@@ -7,6 +7,7 @@ import textwrap
 from tabulate import tabulate
 
 from ..program.model import KINDS, Program, Session, minutes_text
+from .safe import printable
 
 WIDTH = 80
 # when, exercise, dose, min, why: 7+20+16+3+26 plus 2 spaces between columns = 80
@@ -15,25 +16,20 @@ GLANCE_COLUMNS = [20, 8, 10, 9, 8, 5]
 BAR = 30
 
 
-def _clean(text: object) -> str:
-    """User text goes to a terminal: no control characters (escape sequences) get through."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
-
-
 def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
     return textwrap.wrap(
-        _clean(text), WIDTH, initial_indent=indent, subsequent_indent=indent + hang
+        printable(text), WIDTH, initial_indent=indent, subsequent_indent=indent + hang
     ) or [indent.rstrip()]
 
 
 def _heading(text: str, underline: str = "-") -> list[str]:
-    text = _clean(text)
+    text = printable(text)
     return [text, underline * min(len(text), WIDTH)]
 
 
 def _table(rows: list[list[str]], headers: list[str], widths: list[int], align=None) -> str:
     return tabulate(
-        [[_clean(cell) for cell in row] for row in rows],
+        [[printable(cell) for cell in row] for row in rows],
         headers,
         tablefmt="simple",
         maxcolwidths=widths,
@@ -77,7 +73,7 @@ def _bars(title: str, notes) -> list[str]:
     out = _heading(title)
     for note in notes:
         filled = round(note.certainty * BAR)
-        label = textwrap.shorten(_clean(note.name), 36, placeholder="…")
+        label = textwrap.shorten(printable(note.name), 36, placeholder="…")
         out.append(f"{label:<36}  {'█' * filled}{'░' * (BAR - filled)}  {note.certainty:.2f}")
     return out
 

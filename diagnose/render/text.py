@@ -9,6 +9,7 @@ from tabulate import tabulate
 from ..diagnosis import Diagnosis
 from ..knowledge import KnowledgeBase
 from . import diagnosis_view as view
+from .safe import printable
 
 WIDTH = 80
 # column widths that keep each table inside WIDTH (tabulate adds 2 spaces between columns)
@@ -19,17 +20,12 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def _clean(text: str) -> str:
-    """User text goes to a terminal: no control characters (escape sequences) get through."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
-
-
 def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = False) -> str:
     out: list[str] = []
-    heading = _clean(view.title(diagnosis))
+    heading = printable(view.title(diagnosis))
     out += [heading, "=" * min(len(heading), WIDTH)]
     if diagnosis.source:
-        out.append(_wrap(f"Answers: {_clean(diagnosis.source)}", ""))
+        out.append(_wrap(f"Answers: {printable(diagnosis.source)}", ""))
     out += [view.GUIDANCE, ""]
 
     if diagnosis.red_flags:

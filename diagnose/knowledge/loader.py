@@ -7,6 +7,7 @@ Every problem in every file is collected before anything is raised, each as
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,19 +163,11 @@ def validation_problems(exc: ValidationError, data: Any, where: Where, prefix: s
 
 
 def _gather(root: Path, problems: list[str]) -> list[RawItem]:
-    folder = root / "rules"
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    if not files:
-        raise RunformError(f"{folder}: no knowledge files (rules/*.yaml) found")
+    if not _yaml_files(root / "rules"):
+        raise RunformError(f"{root / 'rules'}: no knowledge files (rules/*.yaml) found")
     items: list[RawItem] = []
-    for path in files:
-        shown = path.relative_to(root).as_posix()
-        data = read_yaml(path, shown, problems)
-        if data is None:
-            continue
-        if not isinstance(data, CommentedMap):
-            problems.append(f"{shown}:1: expected a mapping with sections: {', '.join(SECTIONS)}")
-            continue
+    expected = f"a mapping with sections: {', '.join(SECTIONS)}"
+    for shown, data in _mappings(root, "rules", expected, problems):
         for section, entries in data.items():
             line = data.lc.key(section)[0] + 1
             if section not in SECTIONS:
@@ -191,6 +184,25 @@ def _gather(root: Path, problems: list[str]) -> list[RawItem]:
                     RawItem(section, index, entry, Where(shown, entries.lc.item(index)[0] + 1))
                 )
     return items
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _mappings(
+    root: Path, folder: str, expected: str, problems: list[str]
+) -> Iterator[tuple[str, CommentedMap]]:
+    """(shown name, top-level mapping) of each YAML file in root/folder, in name order."""
+    for path in _yaml_files(root / folder):
+        shown = path.relative_to(root).as_posix()
+        data = read_yaml(path, shown, problems)
+        if data is None:
+            continue
+        if not isinstance(data, CommentedMap):
+            problems.append(f"{shown}:1: expected {expected}")
+            continue
+        yield shown, data
 
 
 def _raw_id(item: RawItem) -> str | None:
@@ -266,14 +278,9 @@ def _load_questionnaires(
     root: Path, kb: KnowledgeBase, known: KnownIds, problems: list[str]
 ) -> None:
     """Each questionnaires/<id>.yaml holds one questionnaire whose id is the file's name."""
-    for path in sorted((root / "questionnaires").glob("*.yaml")):
-        shown = path.relative_to(root).as_posix()
-        data = read_yaml(path, shown, problems)
-        if data is None:
-            continue
-        if not isinstance(data, CommentedMap):
-            problems.append(f"{shown}:1: expected a mapping (id, title, sections, questions...)")
-            continue
+    expected = "a mapping (id, title, sections, questions...)"
+    for shown, data in _mappings(root, "questionnaires", expected, problems):
+        path = root / shown
         where = Where(shown, 1)
         sections = data.get("sections")
         section_ids = (

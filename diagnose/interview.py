@@ -3,7 +3,8 @@
 The engine drives it: after every answer the answers are diagnosed again, and the next
 question is the first one in questionnaire order that (1) is not answered yet, (2) has
 its `ask_when` satisfied, and (3) could still change the result (an observation the
-engine reports as open; the runner's week is always worth asking, the program needs it).
+engine reports as open). The runner's week is always worth asking (the program needs
+it), and so is a question marked `always` (a test result a coach wants on record).
 No terminal here: the prompting loop is in interview_session.py.
 """
 
@@ -93,7 +94,7 @@ class Interview:
             question
             for question in self.questionnaire.questions
             if not self.is_answered(question.id)
-            and (question.id in RUNNER_FIELDS or question.id in open_ids)
+            and (question.id in RUNNER_FIELDS or question.always or question.id in open_ids)
             and self._ask_when_holds(question)
         ]
 

@@ -173,3 +173,13 @@ def test_interrupted_at_every_question_resume_restores_every_answer(kb, engine, 
             assert question.id == ident
             resumed.answer(question, line)
         assert resumed.current() is None
+
+
+def test_coach_intake_always_asks_its_tests_and_measurements(kb, engine):
+    questionnaire = kb.questionnaires["coach-intake"]
+    on_record = {q.id for q in questionnaire.questions if q.always and q.ask_when is None}
+    assert on_record, "the coach intake marks its tests `always`"
+    for profile in (LEA, {"heel_strike": "yes", "plank_hold_s": 10}):
+        asked = {q for q, _ in plan(kb, engine, "coach-intake", profile)}
+        given = set(profile)
+        assert on_record - given <= asked

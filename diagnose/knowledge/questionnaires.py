@@ -71,6 +71,11 @@ class Question(Strict):
     audience: Literal["runner", "coach"]
     how_to: str | None = Field(None, description="for tests: how to run it, pass/fail criteria")
     ask_when: Condition | None = Field(None, description="a follow-up: asked only once this holds")
+    always: bool = Field(
+        False,
+        description="ask even when the answer can no longer change the conclusions: a "
+        "test or measurement the coach wants on record to compare assessments",
+    )
 
     @field_validator("id")
     @classmethod

@@ -26,7 +26,15 @@ from .knowledge.models import (
     NotOf,
     ObservationTest,
 )
-from .logic import THRESHOLD, Key, combine, layers, open_parts, premise_certainty, truth
+from .logic import (
+    THRESHOLD,
+    Key,
+    combine,
+    layers,
+    open_observations,
+    premise_certainty,
+    truth,
+)
 
 # With a red flag the self-guided program stops: only gentle work (easy mobility) stays
 # until a clinician has cleared the runner; drills, strength and jumps are held back.
@@ -323,9 +331,7 @@ class Engine:
         for rule in self.rules:
             if rule.cf > 0 and status_of_key(rule.then.key) is True:
                 continue  # already concluded: more support only nudges its certainty
-            for part in open_parts(rule.when, answers, status_of):
-                if isinstance(part, ObservationTest):
-                    open_ids.add(part.obs)
+            open_ids.update(open_observations(rule.when, answers, status_of)[1])
         return [
             obs
             for obs in self.kb.observations

@@ -30,6 +30,7 @@ try:
     )
     from experta.matchers import ReteMatcher
     from experta.matchers.rete.check import FeatureCheck
+    from experta.matchers.rete.mixins import NoMemory
     from experta.matchers.rete.nodes import FeatureTesterNode
 finally:
     if not _had_alias:
@@ -45,7 +46,8 @@ class QuickReteMatcher(ReteMatcher):
     1. After every firing experta asks every terminal node for new activations, even the
        many that have none; here terminal nodes report when they change, and only those
        are asked.
-    2. In the alpha network a node passes each fact to all its children, and most of
+    2. Reset wipes only the nodes that hold a memory, each once.
+    3. In the alpha network a node passes each fact to all its children, and most of
        them test one field for one literal (`id == 'heel_strike'`, then the next id...).
        Those children are indexed by the value they expect, so a fact reaches only the
        children that can match it.
@@ -58,6 +60,7 @@ class QuickReteMatcher(ReteMatcher):
         super().build_network()
         seen: set[int] = set()
         todo = [self.root_node]
+        self._with_memory = []
         while todo:
             node = todo.pop()
             if id(node) in seen:
@@ -67,6 +70,8 @@ class QuickReteMatcher(ReteMatcher):
             todo.extend(children)
             if isinstance(node, FeatureTesterNode):
                 _index_children(node, self.INDEX_FROM)
+            if type(node)._reset is not NoMemory._reset:
+                self._with_memory.append(node)
         # Terminal nodes report themselves when they gain or lose an activation.
         self._touched: dict[int, object] = {}
         for node in self._get_conflict_set_nodes():
@@ -87,7 +92,10 @@ class QuickReteMatcher(ReteMatcher):
         return added, removed
 
     def reset(self):
-        super().reset()
+        # experta walks the whole network (shared nodes many times over) to wipe the few
+        # nodes that have a memory; wipe just those.
+        for node in self._with_memory:
+            node._reset()
         self._touched = {}
 
 

@@ -97,19 +97,34 @@ def truth(
     raise TypeError(condition)
 
 
-def open_parts(
+def open_observations(
     condition: Any,
     answers: Mapping[str, Any],
     status_of: Callable[[ConclusionTest], bool | None],
-) -> Iterator[Any]:
-    """The undecided tests (observation or conclusion) inside an undecided condition."""
-    if truth(condition, answers, status_of) is not None:
-        return
-    if isinstance(condition, (ObservationTest, ConclusionTest)):
-        yield condition
-    else:
-        for child in children(condition):
-            yield from open_parts(child, answers, status_of)
+) -> tuple[bool | None, list[str]]:
+    """`truth` of a condition, and the unanswered observations that could still decide it
+    (only when it is undecided); one pass over the condition."""
+    if isinstance(condition, ObservationTest):
+        value = answers.get(condition.obs, UNKNOWN)
+        if value == UNKNOWN:
+            return None, [condition.obs]
+        return condition.matches(value), []
+    if isinstance(condition, ConclusionTest):
+        return status_of(condition), []
+    if isinstance(condition, NotOf):
+        inner, found = open_observations(condition.not_, answers, status_of)
+        return (None, found) if inner is None else (not inner, [])
+    deciding = False if isinstance(condition, AllOf) else True  # the value that settles it
+    undecided: list[str] = []
+    is_open = False
+    for child in children(condition):
+        value, found = open_observations(child, answers, status_of)
+        if value is deciding:
+            return deciding, []
+        if value is None:
+            is_open = True
+            undecided += found
+    return (None, undecided) if is_open else (not deciding, [])
 
 
 # ---------------------------------------------------------------- structure

@@ -1,6 +1,8 @@
 """The real engine on the real knowledge base: red flags, unknown answers, traces."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from diagnose.engine import HELD_BACK_LOADS
 
@@ -100,3 +102,26 @@ def test_engine_is_reused_across_runs(engine):
     first = engine.run(WEAK).to_dict()
     engine.run({"pain_sharp": "yes"})
     assert engine.run(WEAK).to_dict() == first
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_open_observations_agrees_with_truth(kb, engine, data):
+    from strategies import answers as answer_sets
+
+    from diagnose.logic import open_observations, truth
+
+    given_answers = data.draw(answer_sets(kb))
+    diagnosis = engine.run(given_answers)
+    established = {(f.namespace, f.id) for f in diagnosis.findings()}
+
+    def status(test):
+        return (test.namespace, test.ident) in established
+
+    for rule in kb.rules:
+        value, found = open_observations(rule.when, given_answers, status)
+        assert value == truth(rule.when, given_answers, status)
+        assert (value is None) == bool(found)
+        assert all(given_answers.get(o, "unknown") == "unknown" for o in found)

@@ -35,6 +35,15 @@ class Runner(BaseModel):
     notes: str | None = Field(None, max_length=5000)
 
 
+def check_runner_field(ident: str, value: Any) -> None:
+    """ValueError unless `value` is one the answers file accepts for runner.<ident>, so an
+    interview never saves a file that `runform diagnose` would then refuse."""
+    try:
+        Runner.model_validate({ident: value})
+    except ValidationError as error:
+        raise ValueError(f"{value!r} is not accepted: {error.errors()[0]['msg']}") from None
+
+
 class AnswersFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

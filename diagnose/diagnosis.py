@@ -55,10 +55,14 @@ class Diagnosis:
     held_back: list[Finding]  # prescriptions withheld because of red flags
     unanswered: list[str]  # observation ids whose answer could still change the result
     answers: dict[str, Any]
+
     runner: dict[str, Any] = field(default_factory=dict)
     questionnaire: str | None = None
     source: str | None = None
     fired: frozenset[str] = frozenset()  # every rule that fired, kept or not (for kb test)
+    # rules whose premises the unanswered questions leave undecided (not fired, not
+    # ruled out): what this assessment did not check
+    open_rules: frozenset[str] = frozenset()
 
     def findings(self) -> list[Finding]:
         return [

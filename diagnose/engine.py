@@ -36,10 +36,6 @@ from .logic import (
     truth,
 )
 
-# With a red flag the self-guided program stops: only gentle work (easy mobility) stays
-# until a clinician has cleared the runner; drills, strength and jumps are held back.
-HELD_BACK_LOADS = frozenset({"moderate", "loaded", "plyometric"})
-
 
 class Answer(Fact):
     """One answer: id (an observation id) and value (canonical, possibly 'unknown')."""
@@ -273,13 +269,14 @@ class Engine:
         for key in established:
             found[key[0]].append(self._finding(engine, key))
         red_flags = found["red_flag"]
+        unanswered, open_rules = self.open_questions(answers, engine.certainty)
         prescriptions, advice, held_back = [], [], []
         for finding in found["prescription"]:
             entity = self.kb.prescriptions[finding.id]
-            if entity.category == "advice":
-                advice.append(finding)
-            elif red_flags and entity.load in HELD_BACK_LOADS:
+            if red_flags and not entity.allowed_with_red_flag:
                 held_back.append(finding)
+            elif entity.category == "advice":
+                advice.append(finding)
             else:
                 prescriptions.append(finding)
         return Diagnosis(
@@ -289,7 +286,8 @@ class Engine:
             red_flags=red_flags,
             advice=advice,
             held_back=held_back,
-            unanswered=self.open_questions(answers, engine.certainty),
+            unanswered=unanswered,
+            open_rules=open_rules,
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,
@@ -301,11 +299,14 @@ class Engine:
 
     def open_questions(
         self, answers: Mapping[str, Any], certainty: Mapping[Key, float]
-    ) -> list[str]:
-        """Observations not yet answered (or unknown) whose answer could change the result:
-        add a conclusion, or remove one (through a rule with a negative certainty factor).
-        Evidence that could only raise the certainty of a conclusion already drawn does
-        not count: the interview does not ask for it."""
+    ) -> tuple[list[str], frozenset[str]]:
+        """(observations not yet answered, or unknown, whose answer could change the
+        result; the rules whose premises those answers leave undecided).
+
+        A question counts when its answer could add a conclusion or remove one (through
+        a rule with a negative certainty factor). Evidence that could only raise the
+        certainty of a conclusion already drawn does not count: the interview does not
+        ask for it."""
         status: dict[Key, bool | None] = {}
 
         def status_of_key(key: Key) -> bool | None:
@@ -328,15 +329,20 @@ class Engine:
             return True if True in states else None if None in states else False
 
         open_ids: set[str] = set()
+        open_rules: set[str] = set()
         for rule in self.rules:
             if rule.cf > 0 and status_of_key(rule.then.key) is True:
                 continue  # already concluded: more support only nudges its certainty
-            open_ids.update(open_observations(rule.when, answers, status_of)[1])
-        return [
+            decided, found = open_observations(rule.when, answers, status_of)
+            if decided is None:
+                open_rules.add(rule.id)
+            open_ids.update(found)
+        questions = [
             obs
             for obs in self.kb.observations
             if obs in open_ids and answers.get(obs, UNKNOWN) == UNKNOWN
         ]
+        return questions, frozenset(open_rules)
 
 
 def _words(condition: Any) -> str:

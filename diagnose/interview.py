@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import Answers
+from .answers import Answers, check_runner_field
 from .diagnosis import Diagnosis
 from .engine import Engine
 from .knowledge import KnowledgeBase
@@ -115,6 +115,7 @@ class Interview:
             if value == UNKNOWN:
                 self.unknown_week.append(question.id)
             else:
+                check_runner_field(question.id, value)
                 self.runner[question.id] = value
         else:
             self.values[question.id] = value

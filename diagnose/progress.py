@@ -14,11 +14,14 @@ class Change:
     name: str
     before: float | None  # certainty then (None: not found then)
     after: float | None  # certainty now
+    # gone now, but the later assessment left open the questions that would show it:
+    # not seen, which is not the same as resolved
+    unchecked: bool = False
 
     @property
     def status(self) -> str:
         if self.after is None:
-            return "resolved"
+            return "not checked" if self.unchecked else "resolved"
         if self.before is None:
             return "new"
         return "persisting"
@@ -40,9 +43,14 @@ class Change:
         }
 
 
-def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Change]]:
-    """Per kind (defects, causes): resolved first, then persisting, then new."""
-    order = {"resolved": 0, "persisting": 1, "new": 2}
+def compare(
+    before: dict[str, Any], after: dict[str, Any], open_rules: frozenset[str] = frozenset()
+) -> dict[str, list[Change]]:
+    """Per kind (defects, causes): resolved first, then persisting, then new, then what
+    the later assessment did not check: a finding is resolved when at least one of the
+    rules that found it was decided again and no longer holds; when every one of them was
+    left undecided (`open_rules`: their questions went unanswered), it is not checked."""
+    order = {"resolved": 0, "persisting": 1, "new": 2, "not checked": 3}
     result: dict[str, list[Change]] = {}
     for kind in KINDS:
         then = {f["id"]: f for f in before.get(kind, [])}
@@ -53,9 +61,15 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Cha
                 (now.get(ident) or then[ident])["name"],
                 then[ident]["certainty"] if ident in then else None,
                 now[ident]["certainty"] if ident in now else None,
+                unchecked=ident not in now and _unchecked(then[ident], open_rules),
             )
             for ident in {*then, *now}
         ]
         changes.sort(key=lambda c: (order[c.status], -(c.after or c.before or 0), c.id))
         result[kind] = changes
     return result
+
+
+def _unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
+    rules = [support.get("rule") for support in finding.get("because", [])]
+    return bool(rules) and all(rule in open_rules for rule in rules)

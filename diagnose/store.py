@@ -22,6 +22,9 @@ from typing import Any
 from .errors import RunformError
 
 BUSY_TIMEOUT_S = 30.0
+# `runform export` files (read back by records.parse_export)
+EXPORT_FORMAT = "runform-client"
+EXPORT_VERSION = 1
 
 # Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.
 MIGRATIONS: list[str] = [
@@ -185,13 +188,17 @@ class Store:
 
     # ------------------------------------------------------------ reading
 
-    def client_name(self, name: str) -> str:
-        """The stored spelling of a client's name, or an error listing near matches."""
+    def known_name(self, name: str) -> str | None:
+        """The stored spelling of a client's name, or None for a new client."""
         row = self.db.execute(
             "SELECT name FROM clients WHERE name_key = ?", (name_key(name),)
         ).fetchone()
-        if row:
-            return row[0]
+        return row[0] if row else None
+
+    def client_name(self, name: str) -> str:
+        """The stored spelling of a client's name, or an error listing near matches."""
+        if (known := self.known_name(name)) is not None:
+            return known
         names = [r[0] for r in self.db.execute("SELECT name FROM clients ORDER BY name_key")]
         keys = {name_key(n): n for n in names}
         near = difflib.get_close_matches(name_key(name), list(keys), n=3, cutoff=0.5)
@@ -215,7 +222,7 @@ class Store:
         ).fetchall()
         summaries = []
         for name, count, last, diagnosis in rows:
-            defects = [d["name"] for d in json.loads(diagnosis)["defects"]] if diagnosis else []
+            defects = [d["name"] for d in json.loads(diagnosis or "{}").get("defects", [])]
             summaries.append(ClientSummary(name, count, last, defects))
         return summaries
 
@@ -256,20 +263,15 @@ class Store:
     def export_client(self, name: str) -> dict[str, Any]:
         found = self.assessments(name)
         return {
-            "format": "runform-client",
-            "version": 1,
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
             "client": self.client_name(name),
             "assessments": [a.to_dict() for a in found],
         }
 
-    def import_client(self, data: Any, source: str) -> tuple[str, int, int]:
-        """Add the exported assessments not already stored: (name, added, skipped)."""
-        if not isinstance(data, dict) or data.get("format") != "runform-client":
-            raise RunformError(f"{source}: not a runform client export (format: runform-client)")
-        name = data.get("client")
-        items = data.get("assessments")
-        if not isinstance(name, str) or not isinstance(items, list):
-            raise RunformError(f"{source}: needs 'client' (text) and 'assessments' (a list)")
+    def import_client(self, name: str, items: list[dict[str, Any]]) -> tuple[str, int, int]:
+        """Add assessments (checked by records.parse_export) not already stored, in the
+        order given, numbered after the client's last: (name, added, skipped)."""
         name = clean_name(name)
         added = skipped = 0
         with self.transaction() as db:
@@ -280,26 +282,24 @@ class Store:
                     "SELECT taken_at || answers FROM assessments WHERE client_id = ?", (client_id,)
                 )
             }
-            for index, item in enumerate(items):
-                try:
-                    taken_at = item["taken_at"]
-                    fields = (item["runner"], item["answers"], item["diagnosis"])
-                    if not isinstance(taken_at, str) or not all(
-                        isinstance(f, dict) for f in fields
-                    ):
-                        raise TypeError
-                except (KeyError, TypeError):
-                    raise RunformError(
-                        f"{source}: assessments.{index}: needs taken_at, runner, answers"
-                        " and diagnosis"
-                    ) from None
-                if taken_at + _dump(item["answers"]) in existing:
+            for item in items:
+                key = item["taken_at"] + _dump(item["answers"])
+                if key in existing:
                     skipped += 1
                     continue
-                questionnaire = item.get("questionnaire")
-                _insert(db, client_id, taken_at, questionnaire, *fields)
+                existing.add(key)
+                _insert(
+                    db,
+                    client_id,
+                    item["taken_at"],
+                    item.get("questionnaire"),
+                    item["runner"],
+                    item["answers"],
+                    item["diagnosis"],
+                )
                 added += 1
-        return name, added, skipped
+            stored = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,)).fetchone()
+        return stored[0], added, skipped
 
 
 def _insert(

@@ -216,3 +216,72 @@ def test_intake_printout_and_program_hint(cli_runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "runform program --client 'Marc Dupont' -o program.pdf" in result.output
     assert "Marc Dupont" in out.read_text(encoding="utf-8")
+
+
+def test_compare_tells_not_checked_from_resolved(cli_runner, db, tmp_path):
+    assert intake(cli_runner, db, "Marc", "marc-intake-1.json").exit_code == 0
+    few = tmp_path / "few.json"
+    # only the heel looked at again: heel strike resolved, the rest not checked
+    few.write_text(json.dumps({"answers": {"heel_strike": "no", "seated_posture": "yes"}}))
+    result = run(cli_runner, "intake", "Marc", "--answers", few, "--no-input", "--db", db)
+    assert result.exit_code == 0, result.output
+    data = json.loads(run(cli_runner, "compare", "Marc", "--db", db, "--format", "json").output)
+    statuses = {c["id"]: c["status"] for c in data["defects"]}
+    assert statuses["heel_strike"] == "resolved"
+    assert statuses["locked_arms"] == "not checked"
+    assert statuses["seated_running"] == "persisting"
+    text = run(cli_runner, "compare", "Marc", "--db", db).output
+    assert "Not checked this time:" in text
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+
+
+def test_compare_the_first_assessment_alone(cli_runner, db):
+    for example in ("marc-intake-1.json", "marc-intake-2.json"):
+        intake(cli_runner, db, "Marc", example)
+    result = run(cli_runner, "compare", "Marc", "--to", 1, "--db", db)
+    assert result.exit_code == 1
+    assert "assessment 1 is the first" in result.output
+
+
+def test_no_input_needs_an_answers_file(cli_runner, db):
+    result = run(cli_runner, "intake", "Nobody", "--no-input", "--db", db)
+    assert result.exit_code == 2
+    assert "--no-input needs --answers FILE" in result.output
+    assert "No clients yet" in run(cli_runner, "clients", "--db", db).output
+
+
+def test_the_client_named_is_the_runner_on_record(cli_runner, db):
+    # the example file says "Marc Dupont"; the coach files it under another spelling
+    intake(cli_runner, db, "Marc Dupont-Lefèvre", "marc-intake-1.json")
+    history = json.loads(
+        run(cli_runner, "history", "marc dupont-lefevre", "--db", db, "--format", "json").output
+    )
+    assert history["assessments"][0]["runner"]["name"] == "Marc Dupont-Lefèvre"
+    # a later intake typed in lower case keeps the stored spelling
+    intake(cli_runner, db, "marc dupont-lefevre", "marc-intake-2.json")
+    history = json.loads(
+        run(cli_runner, "history", "Marc Dupont-Lefèvre", "--db", db, "--format", "json").output
+    )
+    assert history["assessments"][1]["runner"]["name"] == "Marc Dupont-Lefèvre"
+
+
+def test_follow_up_command_keeps_the_database(cli_runner, db):
+    result = intake(cli_runner, db, "Ana", "lea.json")
+    hint = next(line for line in result.output.splitlines() if "runform program --client" in line)
+    assert f"--db {db}" in hint
+
+
+def test_import_refuses_a_broken_record_and_stores_nothing(cli_runner, db, tmp_path):
+    intake(cli_runner, db, "Ana", "lea.json")
+    out = tmp_path / "ana.json"
+    run(cli_runner, "export", "Ana", "-o", out, "--db", db)
+    data = json.loads(out.read_text())
+    data["client"] = "Bea"
+    data["assessments"][0]["diagnosis"] = {}
+    out.write_text(json.dumps(data))
+    result = run(cli_runner, "import", out, "--db", db)
+    assert result.exit_code == 1
+    assert "assessments.0.diagnosis.defects: Field required" in result.output
+    assert "Traceback" not in result.output
+    clients = run(cli_runner, "clients", "--db", db)
+    assert clients.exit_code == 0 and "Bea" not in clients.output

@@ -56,7 +56,7 @@ def test_why_unknown_back_and_bad_input(cli_runner, kb, engine, tmp_path):
     assert result.exit_code == 0, result.output
     first = kb.questionnaires["self-check"].questions[0]
     assert "Why:" in result.output and first.help.split()[0] in result.output
-    assert result.output.count("Please answer a number from 1 to 14 runs") == 2
+    assert result.output.count("Please answer a whole number from 1 to 14 runs") == 2
     assert "Going back" in result.output
     saved = json.loads(save.read_text())
     assert "sessions_per_week" not in saved["runner"]  # answered unknown after going back

@@ -3,9 +3,10 @@
 import pytest
 from interview_script import LEA, plan
 
-from diagnose.answers import Answers
+from diagnose.answers import Answers, Runner
 from diagnose.interview import Interview
 from diagnose.interview_session import run_session
+from diagnose.knowledge.questionnaires import RUNNER_FIELDS
 
 
 @pytest.fixture
@@ -65,10 +66,23 @@ def test_prefilled_answers_are_not_asked(kb, engine):
 
 def test_bad_input_changes_nothing(self_check):
     question = self_check.current()
-    for bad in ("abc", "0", "99", "", "3.5x"):
-        with pytest.raises(ValueError, match="expected a number from 1 to 14"):
+    for bad in ("abc", "0", "99", "", "3.5x", "3.5"):
+        with pytest.raises(ValueError, match="expected a whole number from 1 to 14"):
             self_check.answer(question, bad)
     assert self_check.current() is question and not self_check.asked
+
+
+@pytest.mark.parametrize("ident", sorted(RUNNER_FIELDS))
+def test_every_week_answer_the_interview_takes_is_a_valid_runner(ident):
+    """The interview and the answers file must agree on the week, or a saved interview
+    would be refused by `runform diagnose`."""
+    field = RUNNER_FIELDS[ident]
+    step = 1 if field.whole else 0.5
+    value = field.min
+    while value <= field.max:
+        Runner.model_validate({ident: field.coerce(value)})
+        value += step * max(1, (field.max - field.min) // 40)
+    Runner.model_validate({ident: field.coerce(field.max)})
 
 
 def test_unknown_is_kept_and_not_no(kb, engine):
@@ -133,7 +147,7 @@ def test_session_handles_why_unknown_back_and_bad_input(kb, engine):
     diagnosis = run_session(interview, prompter, saved.append)
     text = "\n".join(prompter.said)
     assert f"Why: {' '.join(first.help.split())}"[:60] in " ".join(text.split())
-    assert "Please answer a number from 1 to 14 runs" in text
+    assert "Please answer a whole number from 1 to 14 runs" in text
     assert "This is the first question" in text
     assert "Going back" in text
     assert interview.runner["sessions_per_week"] == 4

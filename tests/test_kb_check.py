@@ -228,3 +228,30 @@ def test_a_broken_cache_file_is_ignored(kb_copy):
         pickled.write_bytes(b"not a pickle")
     _load_cached.cache_clear()
     assert load_kb(kb_copy).rules
+
+
+@pytest.mark.parametrize("command", ["check", "test"])
+def test_kb_commands_check_the_rules_folder_they_are_run_in(
+    cli_runner, kb_copy, monkeypatch, command
+):
+    """Someone editing rules/ in their own folder checks those files, not the copy
+    installed with runform."""
+    path, number, line = first_line_matching(kb_copy, r"obs: cadence_spm\b")
+    replace_line(path, number, line.replace("cadence_spm", "cadense_spm"))
+    monkeypatch.chdir(kb_copy)
+    result = cli_runner.invoke(cli, ["kb", command])
+    assert result.exit_code == 1
+    assert f"rules/{path.name}:{number}:" in result.output
+
+
+def test_the_cache_keeps_only_recent_copies(kb_copy):
+    import os
+
+    from diagnose.knowledge import KEEP_CACHED, load_kb
+
+    path, number, line = first_line_matching(kb_copy, r"^\s+name: ")
+    for edit in range(KEEP_CACHED + 3):
+        replace_line(path, number, line.split("name:")[0] + f"name: Edit {edit}")
+        load_kb(kb_copy)
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "runform"
+    assert len(list(cache.glob("kb-*.pickle"))) <= KEEP_CACHED

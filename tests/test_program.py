@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 
 from diagnose.answers import parse_answers
-from diagnose.engine import HELD_BACK_LOADS
 from diagnose.program import build_program
 from diagnose.program.week import session_kinds
+
+HELD_BACK_LOADS = {"moderate", "loaded", "plyometric"}
 
 # A desk-bound runner with several faults: enough work for any week to fill up.
 BUSY = {

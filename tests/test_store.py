@@ -2,14 +2,19 @@
 
 import json
 import multiprocessing
+import re
 import sqlite3
 
 import pytest
 
 from diagnose.errors import RunformError
+from diagnose.records import parse_export
 from diagnose.store import MIGRATIONS, Store
 
-DIAGNOSIS = {"defects": [{"id": "heel_strike", "name": "Heel strike", "certainty": 0.8}]}
+DIAGNOSIS = {
+    "defects": [{"id": "heel_strike", "name": "Heel strike", "certainty": 0.8}],
+    "causes": [],
+}
 
 
 def add(store, name, **overrides):
@@ -94,33 +99,93 @@ def test_not_a_database_is_a_clean_error(tmp_path):
         Store(path)
 
 
-def test_export_import_round_trip(tmp_path):
+def test_export_import_round_trip(tmp_path, kb):
     with Store(tmp_path / "a.db") as source:
         add(source, "Ana", answers={"heel_strike": "yes"})
         add(source, "Ana", answers={"heel_strike": "no"})
         exported = json.loads(json.dumps(source.export_client("ana")))
     with Store(tmp_path / "b.db") as target:
-        assert target.import_client(exported, "x.json") == ("Ana", 2, 0)
-        assert target.import_client(exported, "x.json") == ("Ana", 0, 2)
+        name, items = parse_export(exported, kb, "x.json")
+        assert target.import_client(name, items) == ("Ana", 2, 0)
+        assert target.import_client(name, items) == ("Ana", 0, 2)
         assert [a.answers for a in target.assessments("Ana")] == [
             {"heel_strike": "yes"},
             {"heel_strike": "no"},
         ]
 
 
+def test_import_adds_oldest_first(tmp_path, kb):
+    with Store(tmp_path / "a.db") as source:
+        add(source, "Ana", answers={"heel_strike": "yes"})
+        add(source, "Ana", answers={"heel_strike": "no"})
+        exported = source.export_client("ana")
+    exported["assessments"][0]["taken_at"] = "2030-01-01T00:00:00"  # the first is the newest
+    name, items = parse_export(exported, kb, "x.json")
+    assert [i["answers"] for i in items] == [{"heel_strike": "no"}, {"heel_strike": "yes"}]
+
+
+GOOD = {
+    "taken_at": "2026-01-05T10:00:00+00:00",
+    "runner": {},
+    "answers": {"heel_strike": "yes"},
+    "diagnosis": DIAGNOSIS,
+}
+
+
 @pytest.mark.parametrize(
     "data,message",
     [
         ([], "not a runform client export"),
-        ({"format": "runform-client", "client": "A"}, "needs 'client'"),
-        ({"format": "runform-client", "client": "A", "assessments": [{}]}, "assessments.0: needs"),
+        ({"format": "runform-client", "client": "A"}, "x.json: version: Field required"),
+        (
+            {"format": "runform-client", "version": 1, "client": "A", "assessments": [{}]},
+            "x.json: assessments.0.taken_at: Field required",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [{**GOOD, "diagnosis": {}}],
+            },
+            "assessments.0.diagnosis.defects: Field required",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [{**GOOD, "taken_at": "last tuesday"}],
+            },
+            "assessments.0.taken_at: Value error, expected a date and time",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [{**GOOD, "answers": {"heel_strike": 7}}],
+            },
+            "x.json: assessments.0: answers.heel_strike: 7 is not accepted",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [{**GOOD, "runner": {"sessions_per_week": 3.5}}],
+            },
+            "x.json: assessments.0: runner.sessions_per_week",
+        ),
+        (
+            {"format": "runform-client", "version": 9, "client": "A", "assessments": []},
+            "x.json: version: Input should be less than or equal to 1",
+        ),
     ],
 )
-def test_bad_import_is_refused_whole(tmp_path, data, message):
-    with Store(tmp_path / "r.db") as store:
-        with pytest.raises(RunformError, match=message):
-            store.import_client(data, "x.json")
-        assert store.clients() == []
+def test_bad_import_is_refused_whole(kb, data, message):
+    with pytest.raises(RunformError, match=re.escape(message)):
+        parse_export(data, kb, "x.json")
 
 
 def _writer(path, worker, count):

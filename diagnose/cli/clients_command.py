@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .options import db_option, open_store
+from .options import db_option, kb_option, open_store
 
 format_option = click.option(
     "--format",
@@ -79,13 +79,29 @@ def history_command(name, db_path, fmt):
             click.echo(wrap(f"Red flags: {_listing(a.diagnosis['red_flags'])}", "  "))
 
 
+def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:
+    """The rules the later assessment left undecided, by running its answers again."""
+    from ..answers import parse_answers
+    from ..engine import engine_for
+    from ..errors import RunformError
+    from ..knowledge import load_kb
+
+    kb = load_kb(kb_dir)
+    try:
+        answers = parse_answers({"answers": assessment.answers}, kb, source=assessment.client)
+    except RunformError:
+        return frozenset()  # answers the knowledge base no longer reads: assume all checked
+    return engine_for(kb).run(answers.values).open_rules
+
+
 @click.command("compare")
 @click.argument("name")
 @click.option("--from", "first", type=int, help="Assessment number to compare from.")
 @click.option("--to", "second", type=int, help="Assessment number to compare to.")
 @db_option
+@kb_option
 @format_option
-def compare_command(name, first, second, db_path, fmt):
+def compare_command(name, first, second, db_path, kb_dir, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
     from tabulate import tabulate
 
@@ -100,8 +116,13 @@ def compare_command(name, first, second, db_path, fmt):
                 " comparing needs two"
             )
         after = store.assessment(name, second if second is not None else -1)
+        if first is None and after.number == 1:
+            raise RunformError(
+                "assessment 1 is the first: nothing before it to compare with "
+                "(use --to with a later assessment)"
+            )
         before = store.assessment(name, first if first is not None else after.number - 1)
-    changes = compare(before.diagnosis, after.diagnosis)
+    changes = compare(before.diagnosis, after.diagnosis, _open_rules(after, kb_dir))
     if fmt == "json":
         data = {
             "client": after.client,
@@ -138,9 +159,21 @@ def compare_command(name, first, second, db_path, fmt):
                 disable_numparse=True,
             )
         )
-    resolved = [c.name for found in changes.values() for c in found if c.status == "resolved"]
-    if resolved:
-        click.echo(f"\nResolved: {', '.join(resolved)}.")
+    from ..interview_session import wrap
+
+    def named(status: str) -> list[str]:
+        return [c.name for found in changes.values() for c in found if c.status == status]
+
+    if resolved := named("resolved"):
+        click.echo("\n" + wrap(f"Resolved: {', '.join(resolved)}."))
+    if unchecked := named("not checked"):
+        click.echo(
+            "\n"
+            + wrap(
+                f"Not checked this time: {', '.join(unchecked)}. The questions that would "
+                "show them were left unanswered; ask them at the next assessment."
+            )
+        )
 
 
 @click.command("export")
@@ -165,13 +198,20 @@ def export_command(name, output, db_path):
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @db_option
-def import_command(file, db_path):
-    """Import a client's assessments exported by `runform export`."""
-    from ..files import read_json
+@kb_option
+def import_command(file, db_path, kb_dir):
+    """Import a client's assessments exported by `runform export`.
 
-    data = read_json(file)
+    The whole file is checked first; assessments already stored are skipped, the others
+    are added after the client's last, oldest first.
+    """
+    from ..files import read_json
+    from ..knowledge import load_kb
+    from ..records import parse_export
+
+    name, items = parse_export(read_json(file), load_kb(kb_dir), file)
     with open_store(db_path) as store:
-        name, added, skipped = store.import_client(data, file)
+        name, added, skipped = store.import_client(name, items)
     click.echo(f"{name}: {added} assessment(s) imported, {skipped} already there.")
 
 

@@ -57,6 +57,13 @@ def _printout(diagnosis, kb, printout: str | None) -> None:
     click.echo(printable(f"Wrote the program for {who} to {printout}."))
 
 
+def _same_places(**options: str | None) -> str:
+    """The --db/--kb a follow-up command needs to find the same records and knowledge."""
+    return "".join(
+        f" --{flag} {shlex.quote(value)}" for flag, value in options.items() if value is not None
+    )
+
+
 def _slug(name: str) -> str:
     kept = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
     return "-".join(part for part in kept.split("-") if part) or "runner"
@@ -114,8 +121,9 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
         given.runner["name"] = name
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     interview = Interview(chosen, kb, engine_for(kb), given)
-    diagnosis = interact(interview, save_path, "runform interview --resume {path}")
-    hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf"
+    places = _same_places(kb=kb_dir)
+    diagnosis = interact(interview, save_path, "runform interview --resume {path}" + places)
+    hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf{places}"
     _show_result(diagnosis, kb, save_path, hint)
     _printout(diagnosis, kb, printout)
 
@@ -145,13 +153,16 @@ def intake_command(name, answers_file, no_input, save_file, printout, db_path, k
     from ..store import clean_name
     from .interactive import default_save_path, interact
 
+    if no_input and not answers_file:
+        raise click.UsageError("--no-input needs --answers FILE: there would be nothing to assess")
     name = clean_name(name)
     kb = load_kb(kb_dir)
     chosen = _questionnaire(kb, "coach-intake")
     engine = engine_for(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
-    given.runner.setdefault("name", name)
     with open_store(db_path) as store:  # opened first: a bad database fails before the interview
+        # the client named on the command line is who this is, whatever the file says
+        given.runner["name"] = store.known_name(name) or name
         save_path: Path | None = None
         if no_input:
             answers = given
@@ -159,7 +170,9 @@ def intake_command(name, answers_file, no_input, save_file, printout, db_path, k
         else:
             save_path = Path(save_file or default_save_path(chosen.id))
             interview = Interview(chosen, kb, engine, given)
-            hint = f"runform intake {shlex.quote(name)} --answers {{path}}"
+            hint = f"runform intake {shlex.quote(name)} --answers {{path}}" + _same_places(
+                db=db_path, kb=kb_dir
+            )
             diagnosis = interact(interview, save_path, hint)
             answers = interview.answers()
         assessment = store.add_assessment(
@@ -170,6 +183,7 @@ def intake_command(name, answers_file, no_input, save_file, printout, db_path, k
             questionnaire=chosen.id,
         )
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
+        hint += _same_places(db=db_path, kb=kb_dir)
         _show_result(diagnosis, kb, save_path, hint)
         click.echo(
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from ..errors import RunformError
 from .options import kb_option
+
+
+def _knowledge_here(kb_dir: str | None) -> str | None:
+    """The kb commands serve people editing knowledge: without --kb, a rules/ folder in
+    the current directory is the one they mean, not the copy installed with runform."""
+    if kb_dir is None and os.path.isdir("rules"):
+        return "."
+    return kb_dir
 
 
 @click.group("kb")
@@ -18,12 +28,14 @@ def kb_group() -> None:
 def check_command(kb_dir: str | None) -> None:
     """Validate every knowledge file and run the cross-file checks.
 
-    Reports every problem as FILE:LINE: KEY PATH: MESSAGE and exits 1 if there is any.
+    Checks ./rules and ./questionnaires when the current folder has them, otherwise the
+    knowledge base installed with runform (or --kb DIR). Reports every problem as
+    FILE:LINE: KEY PATH: MESSAGE and exits 1 if there is any.
     """
     from ..knowledge import load_kb
     from ..knowledge.checks import check
 
-    kb = load_kb(kb_dir)
+    kb = load_kb(_knowledge_here(kb_dir))
     findings = check(kb)
     if findings:
         raise RunformError(f"{len(findings)} finding(s) in the knowledge base", findings)
@@ -41,13 +53,14 @@ def check_command(kb_dir: str | None) -> None:
 def test_command(kb_dir: str | None, verbose: bool) -> None:
     """Run every rule's examples through the engine.
 
-    Each example gives answers and says whether its rule must fire or must not.
+    Each example gives answers and says whether its rule must fire or must not. Like
+    `kb check`, tests ./rules when the current folder has it.
     """
     from ..engine import engine_for
     from ..kbtest import run_examples
     from ..knowledge import load_kb
 
-    kb = load_kb(kb_dir)
+    kb = load_kb(_knowledge_here(kb_dir))
     outcomes = run_examples(kb, engine_for(kb))
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes if verbose else failed:

@@ -57,9 +57,21 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, cached)
+        _prune(cached.parent)
     except OSError:
         pass
     return kb
+
+
+# Copies kept: the knowledge bases in use (bundled, a checkout, a test copy) stay
+# cached; copies of files since edited go.
+KEEP_CACHED = 8
+
+
+def _prune(folder: Path) -> None:
+    copies = sorted(folder.glob("kb-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in copies[KEEP_CACHED:]:
+        stale.unlink(missing_ok=True)
 
 
 def _cache_dir() -> Path:
@@ -71,6 +83,11 @@ def _fingerprint(root: Path) -> str:
     """What the loaded knowledge depends on: every knowledge file's bytes, where they
     are, and the code that reads them."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}|{root}".encode())
+    # the models that a pickled copy was built with (an editable install changes them
+    # without changing the version)
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        stat = code.stat()
+        digest.update(f"{code.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     for folder in ("rules", "questionnaires"):
         for path in sorted((root / folder).glob("*.y*ml")):
             digest.update(path.name.encode() + b"\0")

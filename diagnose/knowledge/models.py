@@ -90,6 +90,7 @@ class Observation(Strict):
     unit: str | None = None
     min: float | None = None
     max: float | None = None
+    whole: bool = Field(False, description="a count: only whole numbers are accepted")
     choices: list[Id] | None = None
     scale_labels: tuple[Text, Text] | None = Field(
         None, description="what 0 and 4 mean on a 0-4 scale"
@@ -103,8 +104,8 @@ class Observation(Strict):
                 raise ValueError("a number observation needs unit, min and max")
             if self.min >= self.max:
                 raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
-        elif self.unit is not None or self.min is not None or self.max is not None:
-            raise ValueError("unit, min and max are only for number observations")
+        elif self.unit is not None or self.min is not None or self.max is not None or self.whole:
+            raise ValueError("unit, min, max and whole are only for number observations")
         if self.kind == "choice":
             if not self.choices or len(self.choices) < 2:
                 raise ValueError("a choice observation needs at least two choices")
@@ -126,7 +127,8 @@ class Observation(Strict):
             return f"a whole number from 0 to {SCALE_MAX}, or unknown"
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices or []) + ", or unknown"
-        return f"a number from {self.min:g} to {self.max:g} {self.unit}, or unknown"
+        number = "a whole number" if self.whole else "a number"
+        return f"{number} from {self.min:g} to {self.max:g} {self.unit}, or unknown"
 
     def coerce(self, value: Any) -> str | int | float:
         """The canonical form of an answer, or ValueError saying what is accepted."""
@@ -147,7 +149,11 @@ class Observation(Strict):
             if self.kind == "scale":
                 if number is not None and number == int(number) and 0 <= number <= SCALE_MAX:
                     return int(number)
-            elif number is not None and self.min <= number <= self.max:  # type: ignore[operator]
+            elif (
+                number is not None
+                and self.min <= number <= self.max  # type: ignore[operator]
+                and not (self.whole and number != int(number))
+            ):
                 return int(number) if number == int(number) else number
         raise ValueError(f"{value!r} is not accepted: expected {self.accepted()}")
 
@@ -234,7 +240,19 @@ class Prescription(Strict):
     difficulty: int = Field(ge=1, le=3, description="1 simplest; learn these first")
     load: Literal["gentle", "moderate", "loaded", "plyometric"]
     progression: Id | None = Field(None, description="what to move on to once learned")
+    keep_with_red_flag: bool = Field(
+        False, description="advice that still stands while a red flag waits for a clinician"
+    )
     source: str | None = None
+
+    @property
+    def allowed_with_red_flag(self) -> bool:
+        """The one red-flag policy (seed 004, REFERENCE.md): until a clinician has
+        cleared the runner the self-guided program stops; only gentle mobility stays,
+        and only the advice marked to stand with a red flag (see a clinician)."""
+        if self.category == "advice":
+            return self.keep_with_red_flag
+        return self.category == "mobility" and self.load == "gentle"
 
     @model_validator(mode="after")
     def _exercise_fields(self) -> Prescription:

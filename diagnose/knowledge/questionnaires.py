@@ -24,6 +24,7 @@ RUNNER_FIELDS: dict[str, Observation] = {
             unit="runs",
             min=1,
             max=14,
+            whole=True,
             description="How many times a week you run.",
         ),
         Observation(
@@ -33,6 +34,7 @@ RUNNER_FIELDS: dict[str, Observation] = {
             unit="min",
             min=10,
             max=300,
+            whole=True,
             description="How long a typical run lasts, warm-up included.",
         ),
         Observation(

@@ -71,7 +71,7 @@ def build_program(
     goal_distance_km, name) defaults to the one the diagnosis was made with."""
     runner = dict(diagnosis.runner if runner is None else runner)
     week = week_of(runner)
-    pool, withheld = candidates(diagnosis, kb)
+    pool = candidates(diagnosis, kb)
     targets = sorted(
         (*diagnosis.causes, *diagnosis.defects),
         key=lambda f: (-round(f.certainty, 6), f.namespace != "cause", f.id),
@@ -123,7 +123,11 @@ def build_program(
         worth=worth_of(runner, diagnosis.answers),
         headline=_headline(diagnosis, bool(plan.placed)),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
-        held_back=[Note(f.id, f.name) for f in withheld],
+        held_back=[
+            Note(f.id, f.name)
+            for f in diagnosis.held_back
+            if f.id in kb.prescriptions and kb.prescriptions[f.id].category != "advice"
+        ],
         # with a red flag the next steps come from a new program once cleared
         later=[] if diagnosis.red_flags else later_steps(plan, kb, diagnosis),
         advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],

@@ -22,10 +22,6 @@ from .week import Week
 
 # Floating-point slack when adding up minutes such as 1.5.
 EPSILON = 1e-9
-# seed 004 / red flags: while a clinician has not cleared the runner, only gentle
-# mobility stays; drills, strength and jumps wait.
-RED_FLAG_CATEGORIES = ("mobility",)
-RED_FLAG_LOADS = ("gentle",)
 # seed 000: learn the simplest exercises first. The hardest level waits for later weeks
 # unless nothing simpler treats that cause or defect.
 HARDEST = 3
@@ -63,22 +59,18 @@ class Plan:
     over_budget: bool  # the budget was too small for even one exercise, so one was kept
 
 
-def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> tuple[list[Candidate], list[Finding]]:
-    """(usable exercises, exercises withheld because of red flags)."""
+def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Candidate]:
+    """The exercises the plan may use (the engine has already held back what a red flag
+    stops)."""
     conclusions = {f.id for f in (*diagnosis.defects, *diagnosis.causes)}
-    usable, withheld = [], list(diagnosis.held_back)
+    usable = []
     for finding in diagnosis.prescriptions:
         entity = kb.prescriptions.get(finding.id)
         if entity is None or entity.category == "advice":
             continue
-        if diagnosis.red_flags and (
-            entity.category not in RED_FLAG_CATEGORIES or entity.load not in RED_FLAG_LOADS
-        ):
-            withheld.append(finding)
-            continue
         treats = frozenset(t for t in finding.details.get("treats", []) if t in conclusions)
         usable.append(Candidate(finding, entity, treats))
-    return usable, withheld
+    return usable
 
 
 class Planner:

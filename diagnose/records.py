@@ -1,0 +1,106 @@
+"""The client export format (`runform export` / `runform import`), checked in full
+before anything is stored: a hand-edited or foreign file is refused with the field at
+fault, never half imported and never left to break `clients` or `compare` later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .answers import parse_answers
+from .errors import RunformError
+from .knowledge import KnowledgeBase
+from .store import EXPORT_FORMAT, EXPORT_VERSION
+
+
+class StoredFinding(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str
+    certainty: float = Field(ge=0, le=1)
+    because: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class StoredDiagnosis(BaseModel):
+    """What `compare`, `history` and `clients` read back from an assessment."""
+
+    model_config = ConfigDict(extra="allow")
+
+    defects: list[StoredFinding]
+    causes: list[StoredFinding]
+    prescriptions: list[StoredFinding] = Field(default_factory=list)
+    red_flags: list[StoredFinding] = Field(default_factory=list)
+    advice: list[StoredFinding] = Field(default_factory=list)
+    unanswered: list[str] = Field(default_factory=list)
+
+
+class ExportedAssessment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int | None = None
+    taken_at: str
+    questionnaire: str | None = Field(None, max_length=100)
+    runner: dict[str, Any]
+    answers: dict[str, Any]
+    diagnosis: StoredDiagnosis
+
+    @field_validator("taken_at")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected a date and time like 2026-03-01T09:30:00+00:00") from None
+        return value
+
+
+class ClientExport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal[EXPORT_FORMAT]  # type: ignore[valid-type]
+    version: int = Field(ge=1, le=EXPORT_VERSION)
+    client: str = Field(min_length=1, max_length=200)
+    assessments: list[ExportedAssessment]
+
+
+def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[dict[str, Any]]]:
+    """(client name, assessments oldest first) from a decoded export file."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise RunformError(f"{source}: not a runform client export (format: {EXPORT_FORMAT})")
+    try:
+        export = ClientExport.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{source}: {'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise RunformError(problems[0], problems) from None
+    assessments = []
+    for index, item in enumerate(export.assessments):
+        # the answers must read as an answers file does, so the record can be diagnosed
+        # and printed again
+        answers = parse_answers(
+            {"runner": item.runner, "answers": item.answers},
+            kb,
+            f"{source}: assessments.{index}",
+        )
+        assessments.append(
+            {
+                "taken_at": item.taken_at,
+                "questionnaire": item.questionnaire,
+                "runner": answers.runner,
+                "answers": answers.values,
+                "diagnosis": item.diagnosis.model_dump(),
+            }
+        )
+    assessments.sort(key=lambda a: _moment(a["taken_at"]))
+    return export.client, assessments
+
+
+def _moment(taken_at: str) -> datetime:
+    """For ordering: a time without a zone is taken as UTC, as runform writes them."""
+    moment = datetime.fromisoformat(taken_at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -44,13 +44,25 @@ def check_runner_field(ident: str, value: Any) -> None:
         raise ValueError(f"{value!r} is not accepted: {error.errors()[0]['msg']}") from None
 
 
+class Meta(BaseModel):
+    """What an interview keeps beside the answers so a resumed one can go `back`; other
+    keys (who saved it, when) are free."""
+
+    model_config = ConfigDict(extra="allow")
+
+    asked: list[str] = Field(default_factory=list, description="ids, in the order asked")
+    unknown_week: list[str] = Field(
+        default_factory=list, description="week questions answered unknown"
+    )
+
+
 class AnswersFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     questionnaire: str | None = Field(None, max_length=100)
     runner: Runner = Field(default_factory=Runner)
     answers: dict[str, Any]
-    meta: dict[str, Any] | None = Field(None, description="free-form: who saved it, when")
+    meta: Meta | None = None
 
 
 @dataclass
@@ -113,7 +125,7 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
         runner=parsed.runner.model_dump(exclude_none=True),
         questionnaire=parsed.questionnaire,
         source=source,
-        meta=parsed.meta,
+        meta=parsed.meta.model_dump(exclude_defaults=True) if parsed.meta else None,
     )
 
 

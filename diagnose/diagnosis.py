@@ -63,6 +63,9 @@ class Diagnosis:
     # rules whose premises the unanswered questions leave undecided (not fired, not
     # ruled out): what this assessment did not check
     open_rules: frozenset[str] = frozenset()
+    # for each unanswered question, the rules its answer could still decide (the
+    # interview's "why are you asking?")
+    stakes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def findings(self) -> list[Finding]:
         return [

@@ -269,7 +269,7 @@ class Engine:
         for key in established:
             found[key[0]].append(self._finding(engine, key))
         red_flags = found["red_flag"]
-        unanswered, open_rules = self.open_questions(answers, engine.certainty)
+        unanswered, open_rules, stakes = self.open_questions(answers, engine.certainty)
         prescriptions, advice, held_back = [], [], []
         for finding in found["prescription"]:
             entity = self.kb.prescriptions[finding.id]
@@ -288,6 +288,7 @@ class Engine:
             held_back=held_back,
             unanswered=unanswered,
             open_rules=open_rules,
+            stakes=stakes,
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,
@@ -299,9 +300,10 @@ class Engine:
 
     def open_questions(
         self, answers: Mapping[str, Any], certainty: Mapping[Key, float]
-    ) -> tuple[list[str], frozenset[str]]:
+    ) -> tuple[list[str], frozenset[str], dict[str, frozenset[str]]]:
         """(observations not yet answered, or unknown, whose answer could change the
-        result; the rules whose premises those answers leave undecided).
+        result; the rules whose premises those answers leave undecided; for each such
+        observation, the rules its answer could decide).
 
         A question counts when its answer could add a conclusion or remove one (through
         a rule with a negative certainty factor). Evidence that could only raise the
@@ -328,7 +330,7 @@ class Engine:
             states = [status_of_key((test.namespace, i)) for i in self.all_keys[test.namespace]]
             return True if True in states else None if None in states else False
 
-        open_ids: set[str] = set()
+        stakes: dict[str, set[str]] = {}
         open_rules: set[str] = set()
         for rule in self.rules:
             if rule.cf > 0 and status_of_key(rule.then.key) is True:
@@ -336,13 +338,18 @@ class Engine:
             decided, found = open_observations(rule.when, answers, status_of)
             if decided is None:
                 open_rules.add(rule.id)
-            open_ids.update(found)
+            for obs in found:
+                stakes.setdefault(obs, set()).add(rule.id)
         questions = [
             obs
             for obs in self.kb.observations
-            if obs in open_ids and answers.get(obs, UNKNOWN) == UNKNOWN
+            if obs in stakes and answers.get(obs, UNKNOWN) == UNKNOWN
         ]
-        return questions, frozenset(open_rules)
+        return (
+            questions,
+            frozenset(open_rules),
+            {obs: frozenset(stakes[obs]) for obs in questions},
+        )
 
 
 def _words(condition: Any) -> str:

@@ -46,7 +46,9 @@ class Interview:
         self.runner: dict[str, Any] = dict(given.runner) if given else {}
         meta = dict(given.meta or {}) if given else {}
         # Runner fields answered "unknown" (the week has no unknown value to store).
-        self.unknown_week: list[str] = list(meta.get("unknown_week", []))
+        self.unknown_week: list[str] = [
+            i for i in meta.get("unknown_week", []) if i in RUNNER_FIELDS and i not in self.runner
+        ]
         # Ids answered in this interview, in order, for `back` (kept in the save file, so
         # `back` works after a resume too; pre-filled answers are not in it).
         self.asked: list[str] = [i for i in meta.get("asked", []) if self._known_id(i)]
@@ -86,6 +88,29 @@ class Interview:
 
         # Not yet decidable (it depends on something unanswered) means: not yet.
         return truth(question.ask_when, self.values, status) is True
+
+    def why(self, question: Question) -> list[str]:
+        """What the answer could still change, from the rules it would decide now
+        (beside the question's own help text): the expert system's "why"."""
+        if question.id in RUNNER_FIELDS:
+            return ["It sizes the program to your week; it changes no conclusion."]
+        by_id = {rule.id: rule for rule in self.kb.rules}
+        show: dict[str, None] = {}
+        lower: dict[str, None] = {}
+        for rule_id in sorted(self.diagnosis().stakes.get(question.id, ())):
+            rule = by_id[rule_id]
+            ns, ident = rule.then.key
+            entity = self.kb.entities(ns)[ident]
+            named = f"{entity.name} ({ns.replace('_', ' ')})"
+            (show if rule.cf > 0 else lower)[named] = None
+        lines = []
+        if show:
+            lines.append("Your answer could still show: " + ", ".join(show) + ".")
+        if lower:
+            lines.append("It could also weaken or rule out: " + ", ".join(lower) + ".")
+        if not lines:
+            lines.append("It changes nothing concluded so far; it is kept on record.")
+        return lines
 
     def pending(self) -> list[Question]:
         """The questions still worth asking now, in questionnaire order."""

@@ -47,7 +47,7 @@ def accepted_hint(obs: Observation) -> str:
 
 def question_prompt(interview: Interview, question: Question) -> str:
     obs = interview.observation(question)
-    lines = [wrap(question.text), f"({accepted_hint(obs)} · {HINTS})"]
+    lines = [wrap(question.text), wrap(f"({accepted_hint(obs)} · {HINTS})")]
     return "\n".join(lines)
 
 
@@ -72,6 +72,8 @@ def run_session(
         command = raw.strip().lower()
         if command in ("?", "why", "help"):
             prompter.say(wrap(f"Why: {question.help}", "  "))
+            for line in interview.why(question):
+                prompter.say(wrap(line, "  "))
             continue
         if command in ("b", "back"):
             previous = interview.back()
@@ -79,14 +81,18 @@ def run_session(
                 prompter.say("  This is the first question; there is nothing to go back to.")
             else:
                 save(interview.answers())
-                prompter.say(f"  Going back: your answer to “{previous.text}” is withdrawn.")
+                prompter.say(
+                    wrap(f"Going back: your answer to “{previous.text}” is withdrawn.", "  ")
+                )
                 section = None
             continue
         try:
             interview.answer(question, raw)
         except ValueError:
             accepted = interview.observation(question).accepted()
-            prompter.say(f"  Please answer {accepted}. (Type ? to see why this is asked.)")
+            prompter.say(
+                wrap(f"Please answer {accepted}. (Type ? to see why this is asked.)", "  ")
+            )
             continue
         save(interview.answers())
     return interview.diagnosis()

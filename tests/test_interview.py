@@ -147,6 +147,7 @@ def test_session_handles_why_unknown_back_and_bad_input(kb, engine):
     diagnosis = run_session(interview, prompter, saved.append)
     text = "\n".join(prompter.said)
     assert f"Why: {' '.join(first.help.split())}"[:60] in " ".join(text.split())
+    assert "sizes the program to your week" in text
     assert "Please answer a whole number from 1 to 14 runs" in text
     assert "This is the first question" in text
     assert "Going back" in text
@@ -197,3 +198,32 @@ def test_coach_intake_always_asks_its_tests_and_measurements(kb, engine):
         asked = {q for q, _ in plan(kb, engine, "coach-intake", profile)}
         given = set(profile)
         assert on_record - given <= asked
+
+
+def test_why_names_what_the_answer_could_still_change(kb, engine):
+    interview = Interview(kb.questionnaires["coach-intake"], kb, engine)
+    heel = interview.questionnaire.question("heel_strike")
+    (line,) = interview.why(heel)
+    assert line.startswith("Your answer could still show: ")
+    assert "Heel strike (defect)" in line
+    interview.values["heel_strike"] = "yes"
+    interview._diagnosis = None
+    # once concluded, more of the same evidence changes nothing that is shown
+    assert "Heel strike (defect)" not in " ".join(interview.why(heel))
+    week = interview.questionnaire.question("sessions_per_week")
+    assert "sizes the program" in interview.why(week)[0]
+
+
+def test_a_hand_edited_meta_is_refused_clearly(kb, tmp_path):
+    from diagnose.answers import read_answers
+    from diagnose.errors import RunformError
+
+    path = tmp_path / "a.json"
+    path.write_text('{"answers": {}, "meta": {"asked": 7}}')
+    with pytest.raises(RunformError, match=r"meta\.asked: Input should be a valid list"):
+        read_answers(path, kb)
+    path.write_text('{"answers": {}, "meta": {"asked": ["nope", "heel_strike"], "by": "me"}}')
+    given = read_answers(path, kb)
+    assert given.meta["by"] == "me"
+    interview = Interview(kb.questionnaires["self-check"], kb, None, given)
+    assert interview.asked == ["heel_strike"]

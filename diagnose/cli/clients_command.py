@@ -31,7 +31,7 @@ def _listing(findings: list[dict]) -> str:
 @format_option
 def clients_command(db_path, fmt):
     """List clients: assessments, last date, defects still open."""
-    from tabulate import tabulate
+    from ..render.terminal import table
 
     with open_store(db_path) as store:
         summaries = store.clients()
@@ -45,14 +45,7 @@ def clients_command(db_path, fmt):
         [s.name, s.assessments, _date(s.last_taken_at), ", ".join(s.open_defects) or "none"]
         for s in summaries
     ]
-    click.echo(
-        tabulate(
-            rows,
-            ["client", "assessments", "last", "open defects"],
-            maxcolwidths=[22, None, None, 36],
-            disable_numparse=True,
-        )
-    )
+    click.echo(table(rows, ["client", "assessments", "last", "open defects"], [22, 11, 10, 40]))
 
 
 @click.command("history")
@@ -61,7 +54,7 @@ def clients_command(db_path, fmt):
 @format_option
 def history_command(name, db_path, fmt):
     """Each assessment of a client with its defects and causes."""
-    from ..interview_session import wrap
+    from ..render.terminal import wrap
 
     with open_store(db_path) as store:
         assessments = store.assessments(name)
@@ -103,10 +96,9 @@ def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:
 @format_option
 def compare_command(name, first, second, db_path, kb_dir, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
-    from tabulate import tabulate
-
     from ..errors import RunformError
     from ..progress import compare
+    from ..render.terminal import table
 
     with open_store(db_path) as store:
         assessments = store.assessments(name)
@@ -151,15 +143,8 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
             ]
             for c in found
         ]
-        click.echo(
-            tabulate(
-                rows,
-                ["", "name", "before", "after", "change"],
-                maxcolwidths=[None, 34, None, None, None],
-                disable_numparse=True,
-            )
-        )
-    from ..interview_session import wrap
+        click.echo(table(rows, ["", "name", "before", "after", "change"], [11, 34, 6, 6, 6]))
+    from ..render.terminal import wrap
 
     def named(status: str) -> list[str]:
         return [c.name for found in changes.values() for c in found if c.status == status]

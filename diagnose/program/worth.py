@@ -19,7 +19,7 @@ HIGH_CADENCE = 183
 
 def _distance_words(km: float | None) -> tuple[float, str]:
     if km is None:
-        return MARATHON_KM, "a marathon (no goal race was given, so the article's example)"
+        return MARATHON_KM, "a marathon (no goal race was given)"
     if abs(km - MARATHON_KM) < 0.3:
         return km, "your marathon"
     if abs(km - MARATHON_KM / 2) < 0.2:

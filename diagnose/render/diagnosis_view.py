@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
+from ..knowledge.models import UNKNOWN
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 
@@ -75,15 +76,36 @@ def tables(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Table]:
     ]
 
 
-def unanswered_line(diagnosis: Diagnosis, kb: KnowledgeBase, limit: int = 8) -> str | None:
-    if not diagnosis.unanswered:
-        return None
-    names = [kb.observations[o].name for o in diagnosis.unanswered[:limit]]
-    more = len(diagnosis.unanswered) - limit
-    tail = f" and {more} more" if more > 0 else ""
-    count = len(diagnosis.unanswered)
-    noun = "question" if count == 1 else "questions"
-    return f"{count} unanswered {noun} could change this result: {', '.join(names)}{tail}."
+def unanswered_lines(diagnosis: Diagnosis, kb: KnowledgeBase, limit: int = 8) -> list[str]:
+    """The questions that could still change the result: those answered "unknown" first
+    (the runner may find out), then those not asked at all (another questionnaire, or a
+    coach, covers them)."""
+    unknown = [o for o in diagnosis.unanswered if diagnosis.answers.get(o) == UNKNOWN]
+    not_asked = [o for o in diagnosis.unanswered if o not in diagnosis.answers]
+
+    def listing(ids: list[str]) -> str:
+        names = [kb.observations[o].name for o in ids[:limit]]
+        more = len(ids) - limit
+        return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+    lines = []
+    if unknown:
+        count = len(unknown)
+        lines.append(
+            f"Answered unknown, and could change this result ({count}): {listing(unknown)}."
+        )
+    if not_asked:
+        count = len(not_asked)
+        where = (
+            f"not in the {diagnosis.questionnaire} questionnaire or not reached"
+            if diagnosis.questionnaire
+            else "not in the answers"
+        )
+        lines.append(
+            f"{count} more question{'s' if count != 1 else ''} ({where}) could change it: "
+            f"{listing(not_asked)}."
+        )
+    return lines
 
 
 def how(finding: Finding) -> list[str]:
@@ -97,7 +119,9 @@ def how(finding: Finding) -> list[str]:
             + (f" [{facts}]" if facts else "")
         )
     if len(finding.because) > 1:
-        parts = " and ".join(f"{abs(s.certainty):.2f}" for s in finding.because)
+        parts = " and ".join(
+            f"{'+' if s.certainty >= 0 else '−'}{abs(s.certainty):.2f}" for s in finding.because
+        )
         lines.append(f"combined ({parts}) → {finding.certainty:.2f}")
     return lines
 

@@ -50,8 +50,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out += ["## Held back until a clinician has cleared you", ""]
         out += [f"- {escape(f.name)}" for f in diagnosis.held_back]
         out.append("")
-    line = view.unanswered_line(diagnosis, kb)
-    if line:
+    for line in view.unanswered_lines(diagnosis, kb):
         out += [escape(line), ""]
     if explain:
         out += ["## How runform concluded this", ""]

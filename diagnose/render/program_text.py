@@ -4,38 +4,23 @@ from __future__ import annotations
 
 import textwrap
 
-from tabulate import tabulate
-
 from ..program.model import KINDS, Program, Session, minutes_text
 from .safe import printable
+from .terminal import table, wrap
 
-WIDTH = 80
-# when, exercise, dose, min, why: 7+20+16+3+26 plus 2 spaces between columns = 80
+# when, exercise, dose, min, why (terminal.fit trims them to the screen)
 SESSION_COLUMNS = [7, 20, 16, 3, 26]
 GLANCE_COLUMNS = [20, 8, 10, 9, 8, 5]
 BAR = 30
 
 
 def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
-    return textwrap.wrap(
-        printable(text), WIDTH, initial_indent=indent, subsequent_indent=indent + hang
-    ) or [indent.rstrip()]
+    return wrap(text, indent, hang).splitlines() or [indent.rstrip()]
 
 
 def _heading(text: str, underline: str = "-") -> list[str]:
-    text = printable(text)
-    return [text, underline * min(len(text), WIDTH)]
-
-
-def _table(rows: list[list[str]], headers: list[str], widths: list[int], align=None) -> str:
-    return tabulate(
-        [[printable(cell) for cell in row] for row in rows],
-        headers,
-        tablefmt="simple",
-        maxcolwidths=widths,
-        disable_numparse=True,
-        colalign=align,
-    )
+    lines = wrap(text).splitlines() or [""]
+    return [*lines, underline * max(map(len, lines))]
 
 
 def _glance(program: Program) -> list[str]:
@@ -47,7 +32,7 @@ def _glance(program: Program) -> list[str]:
         )
     headers = ["session", *KINDS, "total"]
     align = ["left", *["right"] * (len(KINDS) + 1)]
-    return [*_heading("Week at a glance (minutes)"), _table(rows, headers, GLANCE_COLUMNS, align)]
+    return [*_heading("Week at a glance (minutes)"), table(rows, headers, GLANCE_COLUMNS, align)]
 
 
 def _session(session: Session) -> list[str]:
@@ -63,7 +48,7 @@ def _session(session: Session) -> list[str]:
         ]
         headers = ["when", "exercise", "dose", "min", "why"]
         align = ["left", "left", "left", "right", "left"]
-        out += ["", _table(rows, headers, SESSION_COLUMNS, align)]
+        out += ["", table(rows, headers, SESSION_COLUMNS, align)]
     if session.focus:
         out += [""] + _wrap(f"Focus while running: {session.focus}")
     return out

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from tabulate import tabulate
-
 from ..diagnosis import Diagnosis
 from ..knowledge import KnowledgeBase
 from . import diagnosis_view as view
 from .safe import printable
+from .terminal import table, wrap
 
-WIDTH = 80
-# column widths that keep each table inside WIDTH (tabulate adds 2 spaces between columns)
+# the widths wanted per table shape (certainty, name, reason / + category, dose);
+# terminal.fit trims them to the screen
 COLUMNS = {3: [9, 22, 45], 5: [9, 22, 10, 16, 15]}
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return wrap(text, indent, "  ")
 
 
 def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = False) -> str:
     out: list[str] = []
-    heading = printable(view.title(diagnosis))
-    out += [heading, "=" * min(len(heading), WIDTH)]
+    heading = wrap(view.title(diagnosis)).splitlines() or [""]
+    out += [*heading, "=" * max(map(len, heading))]
     if diagnosis.source:
         out.append(_wrap(f"Answers: {printable(diagnosis.source)}", ""))
     out += [view.GUIDANCE, ""]
@@ -34,21 +31,12 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
             out.append(_wrap(f"! {flag.name}: {flag.details['advice']}"))
         out.append("")
 
-    for table in view.tables(diagnosis, kb):
-        out.append(table.heading)
-        if table.rows:
-            widths = COLUMNS[len(table.headers)]
-            out.append(
-                tabulate(
-                    table.rows,
-                    table.headers,
-                    tablefmt="simple",
-                    maxcolwidths=widths,
-                    disable_numparse=True,
-                )
-            )
+    for shown in view.tables(diagnosis, kb):
+        out.append(shown.heading)
+        if shown.rows:
+            out.append(table(shown.rows, shown.headers, COLUMNS[len(shown.headers)]))
         else:
-            out.append(_wrap(table.empty))
+            out.append(_wrap(shown.empty))
         out.append("")
 
     if diagnosis.advice:
@@ -59,8 +47,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
     if diagnosis.held_back:
         names = ", ".join(f.name for f in diagnosis.held_back)
         out += [_wrap(f"Held back until a clinician has cleared you: {names}.", ""), ""]
-    line = view.unanswered_line(diagnosis, kb)
-    if line:
+    for line in view.unanswered_lines(diagnosis, kb):
         out += [_wrap(line, ""), ""]
 
     if explain:

@@ -154,14 +154,14 @@ def test_concurrent_intake_processes(tmp_path):
                 "--db",
                 db,
             ],
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for i in range(6)
     ]
     for process in processes:
-        _, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err.decode()
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (process.returncode, err.decode(), out.decode()[-2000:])
     from diagnose.store import Store
 
     with Store(db) as store:

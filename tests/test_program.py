@@ -340,8 +340,25 @@ def test_worth_uses_the_runners_own_distance_cadence_and_step(kb, engine):
 
 def test_worth_for_a_high_cadence_points_to_step_length(kb, engine):
     worth = program_for(kb, engine, {"heel_strike": "yes", "cadence_spm": 190}).worth
-    assert worth.target_cadence_spm == 200
-    assert "step length is the better lever" in " ".join(worth.lines)
+    assert worth.target_cadence_spm is None  # no push to 200
+    text = " ".join(worth.lines)
+    assert "already high: keep it" in text and "200" not in text
+
+
+def test_worth_for_an_overstrider_puts_cadence_before_length(kb, engine):
+    program = program_for(kb, engine, {"shin_reaching_at_landing": "yes"})
+    assert "do not chase a longer step by reaching forward" in " ".join(program.worth.lines)
+    calm = program_for(kb, engine, {"heel_strike": "yes", "shin_reaching_at_landing": "no"})
+    assert "reaching forward" not in " ".join(calm.worth.lines)
+
+
+def test_a_runner_stuck_in_corrections_gets_no_running_cues_but_let_it_be(kb, engine):
+    stuck = {**BUSY, "trying_many_cues": "yes", "no_progress": "yes"}
+    program = program_for(kb, engine, stuck, sessions_per_week=4, minutes_per_session=60)
+    advice = {n.id for n in program.advice}
+    assert "let_it_be" in advice
+    assert not advice & {"cadence_retraining", "light_landing", "relaxation_cues"}
+    assert {s.focus for s in program.sessions} == {kb.prescriptions["let_it_be"].name}
 
 
 def test_guidance_not_diagnosis(kb, engine):

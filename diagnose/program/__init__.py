@@ -120,7 +120,11 @@ def build_program(
         weekly_minutes=week.weekly_minutes,
         budget_minutes=week.budget,
         sessions=sessions,
-        worth=worth_of(runner, diagnosis.answers),
+        worth=worth_of(
+            runner,
+            diagnosis.answers,
+            overstriding=any(d.id == "overstriding" for d in diagnosis.defects),
+        ),
         headline=_headline(diagnosis, bool(plan.placed)),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
         held_back=[

@@ -27,7 +27,11 @@ def _distance_words(km: float | None) -> tuple[float, str]:
     return km, f"your {km:g} km race"
 
 
-def worth_of(runner: dict[str, Any], answers: dict[str, Any]) -> Worth:
+def worth_of(
+    runner: dict[str, Any], answers: dict[str, Any], overstriding: bool = False
+) -> Worth:
+    """The arithmetic for this runner; `overstriding` (the foot already reaches too far
+    ahead) turns the advice from longer steps to the cadence first."""
     km, words = _distance_words(runner.get("goal_distance_km"))
     metres = km * 1000
     measured_step = answers.get("stride_length_m")
@@ -59,26 +63,38 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any]) -> Worth:
         f"({STRIDE_GAIN_M / step * 100:.1f} % of the distance).",
     ]
     percent = round(CADENCE_RAISE * 100)
-    if cadence:
-        rate = (
-            f"Cadence up {percent} % from your own {cadence:g} to about {target} steps a "
-            "minute: a step up from your number, not a jump to 180."
+    if cadence and cadence > HIGH_CADENCE:
+        # already quick: more steps would only shorten them; length is the lever
+        target = None
+        lines.append(
+            f"Your cadence of {cadence:g} steps a minute is already high: keep it, and let "
+            "step length be the lever."
         )
-        if cadence > HIGH_CADENCE:
-            rate += " Your cadence is already high, so step length is the better lever."
     else:
-        rate = (
-            f"Cadence up {percent} % from your own (count your steps for 30 s at easy pace and "
-            "double it), not towards a fixed 180."
+        if cadence:
+            rate = (
+                f"Cadence up {percent} % from your own {cadence:g} to about {target} steps "
+                "a minute: a step up from your number, not a jump to 180."
+            )
+        else:
+            rate = (
+                f"Cadence up {percent} % from your own (count your steps for 30 s at easy pace "
+                "and double it), not towards a fixed 180."
+            )
+        lines += [
+            rate,
+            f"That is {extra_steps:,} more steps in the same time: {cadence_gain:,} m further "
+            "if each step stayed as long. Usually the quicker rhythm brings shorter, lighter "
+            "steps at the same pace instead, which eases the load on the knee.",
+            f"Both together: about {both_gain:,} m for the same effort. This is rough "
+            "arithmetic (rule of thumb), not a prediction.",
+        ]
+    if overstriding:
+        lines.append(
+            "For you the foot already lands too far ahead, so do not chase a longer step by "
+            "reaching forward: the cadence comes first, and any extra length must come from "
+            "a stronger push behind the body."
         )
-    lines += [
-        rate,
-        f"That is {extra_steps:,} more steps in the same time: {cadence_gain:,} m further if "
-        "each step stayed as long. Usually the quicker rhythm brings shorter, lighter steps "
-        "at the same pace instead, which eases the load on the knee.",
-        f"Both together: about {both_gain:,} m for the same effort. This is rough arithmetic "
-        "(rule of thumb), not a prediction.",
-    ]
     return Worth(
         distance_km=km,
         distance_words=words,

@@ -32,13 +32,23 @@ def read_json(path: str | os.PathLike[str], shown: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise RunformError(f"{shown}: not UTF-8 text (byte {exc.start})") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_repeats)
     except json.JSONDecodeError as exc:
         raise RunformError(
             f"{shown}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
         ) from None
     except (ValueError, RecursionError) as exc:
         raise RunformError(f"{shown}: invalid JSON: {exc}") from None
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key given twice is an editing slip; silently keeping the last would hide it."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        found[key] = value
+    return found
 
 
 def _reject_constant(name: str) -> Any:

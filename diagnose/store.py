@@ -106,14 +106,18 @@ class Store:
             self.db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
+        try:
             self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
-        except OSError as exc:
-            raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
+        except BaseException as exc:
+            self.db.close()  # never leave the file open behind an error
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -146,9 +150,8 @@ class Store:
                     f"{self.path}: made by a newer runform (schema {version}); upgrade runform"
                 )
             for script in MIGRATIONS[version:]:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(script):
+                    db.execute(statement)
             if row is None:
                 db.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
             else:
@@ -300,6 +303,21 @@ class Store:
                 added += 1
             stored = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,)).fetchone()
         return stored[0], added, skipped
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements where SQLite says one is complete (a ';' inside
+    a string or a trigger body does not end one). executescript would commit the open
+    transaction, so each runs on its own."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
 
 
 def _insert(

@@ -227,3 +227,11 @@ def test_progress_bar_on_a_terminal_only(tmp_path, write_answers):
     piped = subprocess.run(command, capture_output=True, text=True, check=False)
     assert piped.returncode == 0
     assert "Diagnosing" not in piped.stderr and len(piped.stdout.splitlines()) == 3
+
+
+def test_a_key_given_twice_is_refused(cli_runner, tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{"answers": {"heel_strike": "yes", "heel_strike": "no"}}')
+    result = cli_runner.invoke(cli, ["diagnose", str(path)])
+    assert result.exit_code == 1
+    assert "the key 'heel_strike' appears twice" in result.output

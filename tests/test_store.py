@@ -213,3 +213,13 @@ def test_several_processes_lose_nothing(tmp_path):
             assert numbers == list(range(1, len(numbers) + 1))
             total += len(numbers)
         assert total == 400
+
+
+def test_migration_statements_split_where_sqlite_says():
+    from diagnose.store import _statements
+
+    script = "CREATE TABLE a (x TEXT DEFAULT ';');\nCREATE TABLE b (y INTEGER);\n"
+    assert _statements(script) == [
+        "CREATE TABLE a (x TEXT DEFAULT ';');",
+        "CREATE TABLE b (y INTEGER);",
+    ]

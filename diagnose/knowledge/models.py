@@ -27,12 +27,9 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
 
 UNKNOWN = "unknown"
-YES_NO = ("yes", "no", UNKNOWN)
 SCALE_MAX = 4
 
 NAMESPACES = ("defect", "cause", "prescription", "red_flag")
-CATEGORIES = ("mobility", "activation", "strength", "technique", "advice")
-LOADS = ("gentle", "moderate", "loaded", "plyometric")
 # Where in the week an item belongs (REFERENCE.md "Doses and timing").
 SLOTS = (
     "before_run",  # after the 5-10 min jog, before the run proper

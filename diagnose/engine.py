@@ -30,10 +30,10 @@ from .logic import (
     THRESHOLD,
     Key,
     combine,
+    compile_opening,
     layers,
-    open_observations,
+    observations_in,
     premise_certainty,
-    truth,
 )
 
 
@@ -42,7 +42,7 @@ class Answer(Fact):
 
 
 class Concluded(Fact):
-    """A conclusion: ns, id, and whether its certainty reaches the threshold."""
+    """An established conclusion (certainty at or above the threshold): ns and id."""
 
 
 # ---------------------------------------------------------------- compiling
@@ -59,7 +59,7 @@ def _fact_pattern(test: Any) -> Any:
         else:
             value = P(test.matches)
         return Answer(id=test.obs, value=value)
-    fields = {"ns": test.namespace, "established": True}
+    fields = {"ns": test.namespace}
     if test.ident != "*":
         fields["id"] = test.ident
     return Concluded(**fields)
@@ -103,11 +103,19 @@ class _Run(KnowledgeEngine):
     kb: KnowledgeBase
     by_id: dict[str, KBRule]
 
+    def get_deffacts(self):
+        # experta looks the deffacts up with inspect.getmembers on every reset; they never
+        # change (just the initial fact), so look once per compiled class.
+        cls = type(self)
+        if "_deffacts" not in cls.__dict__:
+            cls._deffacts = super().get_deffacts()
+        return cls._deffacts
+
     def start(self, answers: Mapping[str, Any]) -> None:
         self.answers = answers
         self.support: dict[Key, dict[str, float]] = {}
-        self.trace_facts: dict[tuple[Key, str], set[str]] = {}
-        self.inputs: dict[tuple[Key, str], set[Key]] = {}
+        # the facts each firing matched, described only for the conclusions kept
+        self.trace_facts: dict[tuple[Key, str], list[Any]] = {}
         self.certainty: dict[Key, float] = {}
         self.declared: dict[Key, Any] = {}
 
@@ -131,24 +139,16 @@ class _Run(KnowledgeEngine):
             return
         key = rule.then.key
         self.support.setdefault(key, {})[rule_id] = rule.cf * premise
-        described = self.trace_facts.setdefault((key, rule_id), set())
-        inputs = self.inputs.setdefault((key, rule_id), set())
-        for fact in facts:
-            if isinstance(fact, Answer):
-                described.add(f"{fact['id']} = {fact['value']}")
-            elif isinstance(fact, Concluded):
-                described.add(f"{fact['ns'].replace('_', ' ')} {fact['id']}")
-                inputs.add((fact["ns"], fact["id"]))
+        self.trace_facts.setdefault((key, rule_id), []).extend(facts)
         cf = combine(list(self.support[key].values()))
         self.certainty[key] = cf
-        established = cf >= THRESHOLD
+        # Only established conclusions are facts: one below the threshold (or pushed
+        # under it by negative evidence) is not there for other rules to use.
         fact = self.declared.get(key)
-        if fact is None:
-            self.declared[key] = self.declare(
-                Concluded(ns=key[0], id=key[1], established=established)
-            )
-        elif fact["established"] != established:
-            self.declared[key] = self.modify(fact, established=established)
+        if cf >= THRESHOLD and fact is None:
+            self.declared[key] = self.declare(Concluded(ns=key[0], id=key[1]))
+        elif cf < THRESHOLD and fact is not None:
+            self.retract(self.declared.pop(key))
 
 
 # ---------------------------------------------------------------- the engine
@@ -174,6 +174,10 @@ class Engine:
         self._rules_for: dict[Key, list[KBRule]] = {}
         for rule in self.rules:
             self._rules_for.setdefault(rule.then.key, []).append(rule)
+        # Answers the network can use: a rule tests them, and they are known ("unknown"
+        # passes no test and, like a missing answer, satisfies every `not`).
+        self._tested = set().union(*(observations_in(r.when) for r in self.rules))
+        self._opening = {rule.id: compile_opening(rule.when) for rule in self.rules}
 
     # -- running
 
@@ -188,7 +192,11 @@ class Engine:
         engine = self._engine
         engine.reset()
         engine.start(answers)
-        facts = [Answer(id=obs, value=value) for obs, value in sorted(answers.items())]
+        facts = [
+            Answer(id=obs, value=value)
+            for obs, value in sorted(answers.items())
+            if value != UNKNOWN and obs in self._tested
+        ]
         if facts:
             engine.declare(*facts)
         engine.run()
@@ -202,7 +210,7 @@ class Engine:
         supports = []
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
-            facts = sorted(engine.trace_facts[(key, rule_id)])
+            facts = sorted(_described(engine.trace_facts[(key, rule_id)]))
             facts += self._negations(rule.when, engine)
             supports.append(Support(rule_id, rule.because, contribution, tuple(facts)))
         supports.sort(key=lambda s: (-s.certainty, s.rule))
@@ -232,8 +240,10 @@ class Engine:
         (e.g. ankle circles after calf work) treats what that one treats."""
         found: set[Key] = set()
         for rule_id in engine.support[key]:
-            for used in engine.inputs[(key, rule_id)]:
-                found |= self._treated(engine, used) if used[0] == "prescription" else {used}
+            for fact in engine.trace_facts[(key, rule_id)]:
+                if isinstance(fact, Concluded):
+                    used = (fact["ns"], fact["id"])
+                    found |= self._treated(engine, used) if used[0] == "prescription" else {used}
         return found
 
     def _negations(self, condition: Any, engine: _Run) -> list[str]:
@@ -310,14 +320,23 @@ class Engine:
         certainty of a conclusion already drawn does not count: the interview does not
         ask for it."""
         status: dict[Key, bool | None] = {}
+        decided: dict[str, tuple[bool | None, list[str]]] = {}
+
+        def state_of(rule: KBRule) -> tuple[bool | None, list[str]]:
+            """(truth of the rule's premise, the unanswered observations that could
+            decide it), worked out once per rule."""
+            if rule.id not in decided:
+                decided[rule.id] = self._opening[rule.id](answers, status_of)
+            return decided[rule.id]
 
         def status_of_key(key: Key) -> bool | None:
             if key not in status:
                 if certainty.get(key, 0.0) >= THRESHOLD:
                     status[key] = True
                 else:
+                    status[key] = False  # provisional: cycles are refused by kb check
                     could = any(
-                        truth(rule.when, answers, status_of) is None
+                        state_of(rule)[0] is None
                         for rule in self._rules_for.get(key, [])
                         if rule.cf > 0
                     )
@@ -335,8 +354,8 @@ class Engine:
         for rule in self.rules:
             if rule.cf > 0 and status_of_key(rule.then.key) is True:
                 continue  # already concluded: more support only nudges its certainty
-            decided, found = open_observations(rule.when, answers, status_of)
-            if decided is None:
+            value, found = state_of(rule)
+            if value is None:
                 open_rules.add(rule.id)
             for obs in found:
                 stakes.setdefault(obs, set()).add(rule.id)
@@ -350,6 +369,16 @@ class Engine:
             frozenset(open_rules),
             {obs: frozenset(stakes[obs]) for obs in questions},
         )
+
+
+def _described(facts: list[Any]) -> set[str]:
+    described = set()
+    for fact in facts:
+        if isinstance(fact, Answer):
+            described.add(f"{fact['id']} = {fact['value']}")
+        elif isinstance(fact, Concluded):
+            described.add(f"{fact['ns'].replace('_', ' ')} {fact['id']}")
+    return described
 
 
 def _words(condition: Any) -> str:

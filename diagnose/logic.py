@@ -97,6 +97,11 @@ def truth(
     raise TypeError(condition)
 
 
+Opening = Callable[
+    [Mapping[str, Any], Callable[[ConclusionTest], bool | None]], tuple[bool | None, list[str]]
+]
+
+
 def open_observations(
     condition: Any,
     answers: Mapping[str, Any],
@@ -104,27 +109,52 @@ def open_observations(
 ) -> tuple[bool | None, list[str]]:
     """`truth` of a condition, and the unanswered observations that could still decide it
     (only when it is undecided); one pass over the condition."""
+    return compile_opening(condition)(answers, status_of)
+
+
+def compile_opening(condition: Any) -> Opening:
+    """`open_observations` for one condition as a function, built once: the engine asks
+    it of every rule after every diagnosis and every interview answer."""
     if isinstance(condition, ObservationTest):
-        value = answers.get(condition.obs, UNKNOWN)
-        if value == UNKNOWN:
-            return None, [condition.obs]
-        return condition.matches(value), []
+        obs, matches, missing = condition.obs, condition.matches, [condition.obs]
+
+        def observation(answers, status_of):
+            value = answers.get(obs, UNKNOWN)
+            if value == UNKNOWN:
+                return None, list(missing)
+            return matches(value), []
+
+        return observation
     if isinstance(condition, ConclusionTest):
-        return status_of(condition), []
+
+        def conclusion(answers, status_of):
+            return status_of(condition), []
+
+        return conclusion
     if isinstance(condition, NotOf):
-        inner, found = open_observations(condition.not_, answers, status_of)
-        return (None, found) if inner is None else (not inner, [])
-    deciding = False if isinstance(condition, AllOf) else True  # the value that settles it
-    undecided: list[str] = []
-    is_open = False
-    for child in children(condition):
-        value, found = open_observations(child, answers, status_of)
-        if value is deciding:
-            return deciding, []
-        if value is None:
-            is_open = True
-            undecided += found
-    return (None, undecided) if is_open else (not deciding, [])
+        inner = compile_opening(condition.not_)
+
+        def negation(answers, status_of):
+            value, found = inner(answers, status_of)
+            return (None, found) if value is None else (not value, [])
+
+        return negation
+    parts = [compile_opening(child) for child in children(condition)]
+    deciding = not isinstance(condition, AllOf)  # the value that settles it
+
+    def junction(answers, status_of):
+        undecided: list[str] = []
+        is_open = False
+        for part in parts:
+            value, found = part(answers, status_of)
+            if value is deciding:
+                return deciding, []
+            if value is None:
+                is_open = True
+                undecided += found
+        return (None, undecided) if is_open else (not deciding, [])
+
+    return junction
 
 
 # ---------------------------------------------------------------- structure

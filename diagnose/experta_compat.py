@@ -30,10 +30,11 @@ try:
     )
     from experta.matchers import ReteMatcher
     from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
-    from experta.matchers.rete.check import FeatureCheck
+    from experta.matchers.rete.check import FeatureCheck, TypeCheck
     from experta.matchers.rete.mixins import NoMemory
     from experta.matchers.rete.nodes import FeatureTesterNode
     from experta.matchers.rete.token import Token
+    from experta.strategies import DepthStrategy
 finally:
     if not _had_alias:
         del collections.Mapping  # type: ignore[attr-defined]
@@ -60,8 +61,19 @@ Token.__new__ = _token_new
 Token.copy = _token_copy
 
 
+class QuickDepthStrategy(DepthStrategy):
+    """experta's default agenda order (salience, then the most recent facts), with the
+    sort key worked out directly: experta caches it in a 128-entry lru_cache keyed by
+    the activation, and hashing activations (rule, facts, context) costs more than the
+    key itself."""
+
+    def get_key(self, activation):
+        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, facts)
+
+
 class QuickReteMatcher(ReteMatcher):
-    """experta's Rete matcher, minus three costs that grow with the number of rules.
+    """experta's Rete matcher, minus costs that grow with the number of rules.
 
     1. After every firing experta asks every terminal node for new activations, even the
        many that have none; here terminal nodes report when they change, and only those
@@ -70,8 +82,10 @@ class QuickReteMatcher(ReteMatcher):
     3. In the alpha network a node passes each fact to all its children, and most of
        them test one field for one literal (`id == 'heel_strike'`, then the next id...).
        Those children are indexed by the value they expect, so a fact reaches only the
-       children that can match it.
-    All three give the same activations as experta's own matcher. (Module-level patches
+       children that can match it; and the bus node sends a fact only down the branch of
+       its own class.
+    All give the same activations as experta's own matcher (a property test compares
+    the two). (Module-level patches
     above make tokens without re-checking their types, copy a token only when an alpha
     test passes, and skip a debug-logging check on every token.)
     """
@@ -94,6 +108,7 @@ class QuickReteMatcher(ReteMatcher):
                 _index_children(node, self.INDEX_FROM)
             if type(node)._reset is not NoMemory._reset:
                 self._with_memory.append(node)
+        _dispatch_by_type(self.root_node)
         # Terminal nodes report themselves when they gain or lose an activation.
         self._touched: dict[int, object] = {}
         for node in self._get_conflict_set_nodes():
@@ -119,6 +134,31 @@ class QuickReteMatcher(ReteMatcher):
         for node in self._with_memory:
             node._reset()
         self._touched = {}
+
+
+def _dispatch_by_type(bus) -> None:
+    """The bus node hands each fact to a type test per fact class (Answer, Concluded,
+    the initial fact), and all but one fail; send the fact straight past the test of its
+    own class instead. A type test changes nothing in the token, so its children get
+    the token it would have passed on."""
+    by_type: dict[type, list] = {}
+    others = []
+    for child in bus.children:
+        node = child.node
+        if isinstance(node, FeatureTesterNode) and isinstance(node.matcher, TypeCheck):
+            by_type.setdefault(node.matcher.fact_type, []).append(node)
+        else:
+            others.append(child)
+
+    def send(token) -> None:
+        fact = next(iter(token.data))
+        for child in others:
+            child.callback(token)
+        for node in by_type.get(type(fact), ()):
+            _hand_on(node, token)
+
+    bus.add = lambda fact: send(Token.valid(fact))
+    bus.remove = lambda fact: send(Token.invalid(fact))
 
 
 def _reporting(activate, matcher):
@@ -198,13 +238,18 @@ def _tester_activate(self, token):
                 if (False, key) in token.context and token.context[(False, key)] == value:
                     return False
         token.context.update(match)
-    pass_on = self.__dict__.get("_pass_on")
+    _hand_on(self, token)
+    return None
+
+
+def _hand_on(node, token) -> None:
+    """A passed token to a tester node's children: through its index when it has one."""
+    pass_on = node.__dict__.get("_pass_on")
     if pass_on is not None:
         pass_on(token)
     else:
-        for child in self.children:
+        for child in node.children:
             child.callback(token)
-    return None
 
 
 FeatureTesterNode.activate = _tester_activate
@@ -224,6 +269,23 @@ def _right(self, token):
     return self._activate_right(token.copy())
 
 
+_feature_check = FeatureCheck.__call__
+
+
+def _quick_feature_check(self, data, is_fact=True):
+    """FeatureCheck for the usual case, a plain field of a fact (`id`, `value`, `ns`):
+    one lookup, without splitting the name on '__' and logging every test."""
+    what = self.what
+    if is_fact and type(what) is str and "__" not in what and not what.isnumeric():
+        try:
+            record = data[what]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return self.check(record, self.expected)
+    return _feature_check(self, data, is_fact)
+
+
+FeatureCheck.__call__ = _quick_feature_check
 OneInputNode.activate = _one_input_activate
 TwoInputNode.activate_left = _left
 TwoInputNode.activate_right = _right
@@ -232,12 +294,15 @@ TwoInputNode.activate_right = _right
 __all__ = [
     "AND",
     "AS",
+    "DepthStrategy",
     "NOT",
     "OR",
     "Fact",
     "InitialFact",
     "KnowledgeEngine",
     "P",
+    "QuickDepthStrategy",
     "QuickReteMatcher",
+    "ReteMatcher",
     "Rule",
 ]

@@ -1,11 +1,16 @@
 """experta 1.9.4 imports on Python 3.10+ through the one compat module, and only there."""
 
 import collections
+import copy
 import re
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import answers
+
 import diagnose
-from diagnose.experta_compat import Fact, KnowledgeEngine, Rule
+from diagnose.experta_compat import DepthStrategy, Fact, KnowledgeEngine, ReteMatcher, Rule
 
 
 def test_two_rule_engine_chains():
@@ -41,3 +46,19 @@ def test_no_other_module_imports_experta():
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert importers == ["experta_compat.py"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_quick_matcher_concludes_what_experta_s_own_does(kb, engine, data):
+    """The shortcuts of QuickReteMatcher (indexes, dispatch by fact type, terminal nodes
+    that report changes, partial reset) and QuickDepthStrategy change nothing in the
+    result."""
+    plain = copy.copy(engine)
+    experta_own = {"__matcher__": ReteMatcher, "__strategy__": DepthStrategy}
+    plain._engine = type("PlainRete", (type(engine._engine),), experta_own)()
+    given_answers = data.draw(answers(kb))
+    quick_result = engine.run(given_answers).to_dict()
+    assert plain.run(given_answers).to_dict() == quick_result

@@ -255,3 +255,14 @@ def test_the_cache_keeps_only_recent_copies(kb_copy):
         load_kb(kb_copy)
     cache = Path(os.environ["XDG_CACHE_HOME"]) / "runform"
     assert len(list(cache.glob("kb-*.pickle"))) <= KEEP_CACHED
+
+
+def test_a_starting_dose_must_read_a_test_in_its_own_unit(cli_runner, kb_copy):
+    path, number, line = first_line_matching(kb_copy, r"start_from: \{obs: plank_hold_s")
+    replace_line(path, number, line.replace("plank_hold_s", "cadence_spm"))
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert f"rules/{path.name}:" in result.output
+    assert "start_from: observation 'cadence_spm' (spm) does not measure this dose (s)" in (
+        result.output
+    )

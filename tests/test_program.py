@@ -7,6 +7,7 @@ import pytest
 
 from diagnose.answers import parse_answers
 from diagnose.program import build_program
+from diagnose.program.planning import dose_for
 from diagnose.program.week import session_kinds
 
 HELD_BACK_LOADS = {"moderate", "loaded", "plyometric"}
@@ -238,12 +239,15 @@ def test_the_hardest_level_waits_even_with_time_to_spare(kb, engine):
 
 def test_items_carry_dose_minutes_cues_pitfalls_and_why(kb, engine):
     program = program_for(kb, engine, sessions_per_week=4, minutes_per_session=60)
+    program_answers = diagnose(kb, engine, BUSY).answers
     assert program.items()
     for item in program.items():
         rx = kb.prescriptions[item.exercise]
         assert item.name == rx.name and item.category == rx.category
         assert item.minutes == rx.minutes > 0
-        assert item.dose in {rx.dose.text(), rx.dose_after_run.text() if rx.dose_after_run else ""}
+        assert item.dose == dose_for(rx, program_answers) or (
+            rx.dose_after_run and item.dose == rx.dose_after_run.text()
+        )
         assert list(item.cues) == rx.cues and list(item.pitfalls) == rx.pitfalls
         assert item.treats and item.why.startswith("For ")
         for treated in item.treats:
@@ -366,3 +370,16 @@ def test_guidance_not_diagnosis(kb, engine):
     assert "not a medical diagnosis" in program.guidance
     assert program.to_dict()["guidance"] == program.guidance
     assert program.date == "2026-03-02"
+
+
+def test_a_runner_below_the_target_starts_from_their_own_hold(kb, engine):
+    plank = kb.prescriptions["front_plank"]
+    assert plank.dose.seconds == 60
+    assert dose_for(plank, {"plank_hold_s": 35}) == "3 × 25 s, building to 60 s"
+    assert dose_for(plank, {"plank_hold_s": 8}) == "3 × 10 s, building to 60 s"
+    assert dose_for(plank, {"plank_hold_s": 75}) == plank.dose.text()
+    assert dose_for(plank, {"plank_hold_s": "unknown"}) == plank.dose.text()
+    assert dose_for(plank, {}) == plank.dose.text()
+    program = program_for(kb, engine, {**BUSY, "plank_hold_s": 35}, sessions_per_week=4)
+    planks = [i for i in program.items() if i.exercise == "front_plank"]
+    assert planks and all(i.dose == "3 × 25 s, building to 60 s" for i in planks)

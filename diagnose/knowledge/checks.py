@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import RunformError
 from ..logic import layers, observations_in, references
 from .loader import KnowledgeBase
-from .models import NAMESPACES
+from .models import NAMESPACES, Prescription, suggest
 
 
 def _words(namespace: str) -> str:
@@ -104,8 +104,32 @@ def check(kb: KnowledgeBase) -> list[str]:
             seen.append(step)
             step = kb.prescriptions[step].progression
 
+    for ident, item in kb.prescriptions.items():
+        if item.start_from is not None:
+            problem = _start_from_problem(kb, item)
+            if problem:
+                findings.append(
+                    f"{at('prescription', ident)}: prescription '{ident}': start_from: {problem}"
+                )
+
     findings += _questionnaire_findings(kb)
     return sorted(set(findings), key=_by_place)
+
+
+def _start_from_problem(kb: KnowledgeBase, item: Prescription) -> str | None:
+    """A starting dose is read from a test measured in the dose's own unit."""
+    wanted = item.start_from.obs if item.start_from else ""
+    obs = kb.observations.get(wanted)
+    if obs is None:
+        return f"unknown observation '{wanted}'{suggest(wanted, kb.observations)}"
+    dose = item.dose
+    unit = "s" if dose and dose.seconds else "reps" if dose and dose.reps else None
+    if obs.kind != "number" or unit is None or obs.unit != unit:
+        return (
+            f"observation '{obs.id}' ({obs.unit or obs.kind}) does not measure this dose"
+            f" ({unit or 'no seconds or reps'})"
+        )
+    return None
 
 
 REQUIRED_QUESTIONNAIRES = ("self-check", "coach-intake")  # `interview` and `intake` use them

@@ -219,6 +219,13 @@ class Dose(Strict):
         return f"{self.sets} × {amount}{side}{rest}"
 
 
+class StartFrom(Strict):
+    """Where a runner below the target starts: a share of their own test result."""
+
+    obs: Id = Field(description="the number observation that measures this exercise")
+    share: float = Field(gt=0, le=1, description="start at this share of the runner's result")
+
+
 class Prescription(Strict):
     """An exercise or a piece of advice from the catalogue."""
 
@@ -237,6 +244,9 @@ class Prescription(Strict):
     difficulty: int = Field(ge=1, le=3, description="1 simplest; learn these first")
     load: Literal["gentle", "moderate", "loaded", "plyometric"]
     progression: Id | None = Field(None, description="what to move on to once learned")
+    start_from: StartFrom | None = Field(
+        None, description="a runner whose test falls short of the dose starts lower"
+    )
     keep_with_red_flag: bool = Field(
         False, description="advice that still stands while a red flag waits for a clinician"
     )

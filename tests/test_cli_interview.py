@@ -10,6 +10,8 @@ from interview_script import LEA, plan
 
 from diagnose.cli import cli
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
 
 @pytest.fixture(autouse=True)
 def app_dir(tmp_path, monkeypatch):
@@ -118,12 +120,47 @@ def test_prefilled_answers_only_ask_the_rest(cli_runner, kb, engine, tmp_path):
 
 def test_bad_options(cli_runner, tmp_path):
     result = cli_runner.invoke(cli, ["interview", "-q", "self-chek"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert "no questionnaire 'self-chek' (did you mean 'self-check'?)" in result.output
     both = cli_runner.invoke(cli, ["interview", "--answers", "a.json", "--resume", "b.json"])
     assert both.exit_code == 2
     missing = cli_runner.invoke(cli, ["interview", "--resume", str(tmp_path / "none.json")])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_save_never_overwrites_an_existing_file(cli_runner, tmp_path):
+    kept = tmp_path / "lea.json"
+    kept.write_text((EXAMPLES / "lea.json").read_text())
+    before = kept.read_bytes()
+    result = cli_runner.invoke(cli, ["interview", "--save", str(kept)], input="")
+    assert result.exit_code == 2
+    assert f"{kept} already exists; continue it with --resume {kept}" in result.output
+    assert kept.read_bytes() == before
+    intake = cli_runner.invoke(
+        cli, ["intake", "Léa", "--save", str(kept), "--db", str(tmp_path / "c.db")], input=""
+    )
+    assert intake.exit_code == 2 and "pre-fill from it with --answers" in intake.output
+    assert kept.read_bytes() == before
+
+
+def test_interview_and_intake_take_explain(cli_runner, tmp_path):
+    answers = str(EXAMPLES / "lea.json")
+    result = cli_runner.invoke(
+        cli,
+        ["intake", "Léa", "--answers", answers, "--no-input", "--explain"]
+        + ["--db", str(tmp_path / "c.db")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "How runform concluded this" in result.output
+
+
+def test_several_problems_in_a_file_are_each_an_error_once(cli_runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"answers": {"heel_strike": 7, "tension": 9}}')
+    result = cli_runner.invoke(cli, ["interview", "--answers", str(bad)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith(f"Error: {bad}: answers.") for line in lines)
 
 
 def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
@@ -165,7 +202,8 @@ def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
         child.expect("> ")
         child.sendline(line)
     child.expect("Defects")
-    child.expect("Your program as a printout: runform program ")
+    child.expect("Your program as a printout:")
+    child.expect("runform program ")
     child.expect("Write your program to a file now")
     child.sendline("y")
     child.expect("File")

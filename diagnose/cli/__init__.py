@@ -23,9 +23,14 @@ class ReportedError(click.ClickException):
         self.problems = error.problems
 
     def show(self, file=None) -> None:
-        if self.problems != [self.message]:
+        if self.message in self.problems:
+            # the problems are the errors: each once, each marked
             for problem in self.problems:
-                click.echo(problem, err=True)
+                click.echo(f"Error: {problem}", err=True)
+            return
+        # the problems are findings (file:line, for an editor), the message sums them up
+        for problem in self.problems:
+            click.echo(problem, err=True)
         click.echo(f"Error: {self.message}", err=True)
 
 

@@ -23,7 +23,7 @@ def _date(taken_at: str | None) -> str:
 
 
 def _listing(findings: list[dict]) -> str:
-    return ", ".join(f"{f['name']} ({f['certainty']:.2f})" for f in findings) or "none"
+    return "; ".join(f"{f['name']} ({f['certainty']:.2f})" for f in findings) or "none"
 
 
 @click.command("clients")
@@ -42,7 +42,7 @@ def clients_command(db_path, fmt):
         click.echo("No clients yet. Start with: runform intake NAME")
         return
     rows = [
-        [s.name, s.assessments, _date(s.last_taken_at), ", ".join(s.open_defects) or "none"]
+        [s.name, s.assessments, _date(s.last_taken_at), "; ".join(s.open_defects) or "none"]
         for s in summaries
     ]
     click.echo(table(rows, ["client", "assessments", "last", "open defects"], [22, 11, 10, 40]))
@@ -150,12 +150,12 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
         return [c.name for found in changes.values() for c in found if c.status == status]
 
     if resolved := named("resolved"):
-        click.echo("\n" + wrap(f"Resolved: {', '.join(resolved)}."))
+        click.echo("\n" + wrap(f"Resolved: {'; '.join(resolved)}."))
     if unchecked := named("not checked"):
         click.echo(
             "\n"
             + wrap(
-                f"Not checked this time: {', '.join(unchecked)}. The questions that would "
+                f"Not checked this time: {'; '.join(unchecked)}. The questions that would "
                 "show them were left unanswered; ask them at the next assessment."
             )
         )

@@ -23,16 +23,21 @@ def _questionnaire(kb, ident: str):
     return kb.questionnaires[ident]
 
 
-def _show_result(diagnosis, kb, answers_path: Path | None, program_hint: str) -> None:
+def _show_result(
+    diagnosis, kb, answers_path: Path | None, program_hint: str, explain: bool, places: str
+) -> None:
     from ..render.text import render_diagnosis
 
-    click.echo("")
-    click.echo(render_diagnosis(diagnosis, kb), nl=False)
+    hint = "How each conclusion was reached:"
     if answers_path is not None:
-        path = shlex.quote(str(answers_path))
+        hint += f"\n  runform diagnose {shlex.quote(str(answers_path))} --explain{places}"
+    else:
+        hint += " add --explain next time."
+    click.echo("")
+    click.echo(render_diagnosis(diagnosis, kb, explain=explain, hint=hint), nl=False)
+    if answers_path is not None:
         click.echo(f"\nYour answers are in {answers_path}.")
-        click.echo(f"How each conclusion was reached: runform diagnose {path} --explain")
-    click.echo(f"Your program as a printout: {program_hint}")
+    click.echo(f"Your program as a printout:\n  {program_hint}")
 
 
 def _printout(diagnosis, kb, printout: str | None) -> None:
@@ -57,6 +62,15 @@ def _printout(diagnosis, kb, printout: str | None) -> None:
     click.echo(printable(f"Wrote the program for {who} to {printout}."))
 
 
+def _fresh_save_path(save_file: str | None, instead: str) -> None:
+    """An interview writes its save file from the first answer on: never over a file
+    that is already there (it may hold someone's answers)."""
+    if save_file and Path(save_file).exists():
+        raise click.UsageError(
+            f"{save_file} already exists; {instead}, or choose another --save file"
+        )
+
+
 def _same_places(**options: str | None) -> str:
     """The --db/--kb a follow-up command needs to find the same records and knowledge."""
     return "".join(
@@ -68,6 +82,10 @@ def _slug(name: str) -> str:
     kept = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
     return "-".join(part for part in kept.split("-") if part) or "runner"
 
+
+explain_option = click.option(
+    "--explain", is_flag=True, help="At the end, show how each conclusion was reached."
+)
 
 printout_option = click.option(
     "--printout",
@@ -94,8 +112,11 @@ printout_option = click.option(
 )
 @click.option("--name", help="The runner's name, for the printout.")
 @printout_option
+@explain_option
 @kb_option
-def interview_command(questionnaire, answers_file, save_file, resume_file, name, printout, kb_dir):
+def interview_command(
+    questionnaire, answers_file, save_file, resume_file, name, printout, explain, kb_dir
+):
     """Answer the questionnaire at the terminal and get a diagnosis.
 
     Questions come one at a time, only those that can still change the result. Every
@@ -109,8 +130,21 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
 
     if answers_file and resume_file:
         raise click.UsageError("use --answers or --resume, not both")
+    if save_file and resume_file and Path(save_file) != Path(resume_file):
+        raise click.UsageError("--resume saves to the file it continues; leave out --save")
+    _fresh_save_path(
+        save_file if not resume_file else None, f"continue it with --resume {save_file}"
+    )
     kb = load_kb(kb_dir)
     given = read_answers(resume_file or answers_file, kb) if (resume_file or answers_file) else None
+    if questionnaire is not None and questionnaire not in kb.questionnaires:
+        from ..knowledge.models import suggest
+
+        raise click.BadParameter(
+            f"no questionnaire '{questionnaire}'{suggest(questionnaire, kb.questionnaires)}"
+            f" (there are: {', '.join(sorted(kb.questionnaires))})",
+            param_hint="'--questionnaire'",
+        )
     ident = questionnaire or (given.questionnaire if given and given.questionnaire else None)
     chosen = _questionnaire(kb, ident or "self-check")
     if name:
@@ -124,7 +158,7 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
     places = _same_places(kb=kb_dir)
     diagnosis = interact(interview, save_path, "runform interview --resume {path}" + places)
     hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf{places}"
-    _show_result(diagnosis, kb, save_path, hint)
+    _show_result(diagnosis, kb, save_path, hint, explain, places)
     _printout(diagnosis, kb, printout)
 
 
@@ -138,9 +172,10 @@ def interview_command(questionnaire, answers_file, save_file, resume_file, name,
 )
 @save_option
 @printout_option
+@explain_option
 @db_option
 @kb_option
-def intake_command(name, answers_file, no_input, save_file, printout, db_path, kb_dir):
+def intake_command(name, answers_file, no_input, save_file, printout, explain, db_path, kb_dir):
     """Run the coach's intake interview with a client and keep it as an assessment.
 
     The client (NAME) is created on the first intake; each intake adds a numbered
@@ -155,6 +190,8 @@ def intake_command(name, answers_file, no_input, save_file, printout, db_path, k
 
     if no_input and not answers_file:
         raise click.UsageError("--no-input needs --answers FILE: there would be nothing to assess")
+    if not no_input:
+        _fresh_save_path(save_file, f"pre-fill from it with --answers {save_file}")
     name = clean_name(name)
     kb = load_kb(kb_dir)
     chosen = _questionnaire(kb, "coach-intake")
@@ -184,7 +221,8 @@ def intake_command(name, answers_file, no_input, save_file, printout, db_path, k
         )
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)
-        _show_result(diagnosis, kb, save_path, hint)
+        shown = save_path or (Path(answers_file) if answers_file else None)
+        _show_result(diagnosis, kb, shown, hint, explain, _same_places(kb=kb_dir))
         click.echo(
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."
         )

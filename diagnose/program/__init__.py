@@ -94,6 +94,10 @@ def build_program(
             )
         )
 
+    if diagnosis.red_flags:
+        # no week of runs is laid out while a clinician has not cleared the runner: only
+        # the sessions that carry a gentle stretch are shown
+        sessions = [session for session in sessions if session.items]
     notes = []
     if diagnosis.red_flags:
         notes.append(
@@ -120,7 +124,10 @@ def build_program(
         weekly_minutes=week.weekly_minutes,
         budget_minutes=week.budget,
         sessions=sessions,
-        worth=worth_of(
+        # a red flag may stop the running itself: no gains to sell until cleared
+        worth=None
+        if diagnosis.red_flags
+        else worth_of(
             runner,
             diagnosis.answers,
             overstriding=any(d.id == "overstriding" for d in diagnosis.defects),

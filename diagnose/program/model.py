@@ -177,6 +177,7 @@ class Worth:
     extra_steps: int
     cadence_gain_m: int
     both_gain_m: int
+    figures: tuple[tuple[str, str], ...]  # (headline figure, what it is) worth showing
     lines: tuple[str, ...]  # the arithmetic, sentence by sentence
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,6 +195,7 @@ class Worth:
             "extra_steps": self.extra_steps,
             "cadence_gain_m": self.cadence_gain_m,
             "both_gain_m": self.both_gain_m,
+            "figures": [{"figure": f, "what": w} for f, w in self.figures],
             "lines": list(self.lines),
         }
 
@@ -226,7 +228,7 @@ class Program:
     weekly_minutes: int
     budget_minutes: float
     sessions: list[Session]
-    worth: Worth
+    worth: Worth | None  # none while a red flag stops the running itself
     headline: str  # the first thing the runner reads
     red_flags: list[Note] = field(default_factory=list)
     held_back: list[Note] = field(default_factory=list)
@@ -311,7 +313,7 @@ class Program:
                 "advice": [n.to_dict() for n in self.advice],
                 "causes": [n.to_dict() for n in self.causes],
                 "defects": [n.to_dict() for n in self.defects],
-                "worth": self.worth.to_dict(),
+                "worth": self.worth.to_dict() if self.worth else None,
                 "notes": list(self.notes),
             }
         )

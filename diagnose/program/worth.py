@@ -27,15 +27,14 @@ def _distance_words(km: float | None) -> tuple[float, str]:
     return km, f"your {km:g} km race"
 
 
-def worth_of(
-    runner: dict[str, Any], answers: dict[str, Any], overstriding: bool = False
-) -> Worth:
+def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool = False) -> Worth:
     """The arithmetic for this runner; `overstriding` (the foot already reaches too far
-    ahead) turns the advice from longer steps to the cadence first."""
+    ahead) turns the advice from longer steps to the cadence first. The figures are upper
+    bounds of simple arithmetic, and say so."""
     km, words = _distance_words(runner.get("goal_distance_km"))
     metres = km * 1000
     measured_step = answers.get("stride_length_m")
-    known = isinstance(measured_step, (int, float))
+    known = isinstance(measured_step, (int, float)) and not isinstance(measured_step, bool)
     step = float(measured_step) if known else MARATHON_KM * 1000 / STRIDES_PER_MARATHON
     steps = round(metres / step)
     stride_gain = round(steps * STRIDE_GAIN_M)
@@ -44,7 +43,10 @@ def worth_of(
     both_gain = round(steps * (1 + CADENCE_RAISE) * (step + STRIDE_GAIN_M) - metres)
     measured_cadence = answers.get("cadence_spm")
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
-    target = round(cadence * (1 + CADENCE_RAISE)) if cadence else None
+    high_cadence = cadence is not None and cadence > HIGH_CADENCE
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and not high_cadence else None
+    percent = round(CADENCE_RAISE * 100)
+    gain_cm = round(STRIDE_GAIN_M * 100)
 
     race = words[0].upper() + words[1:]
     shown = round(steps, -2) if steps >= 1000 else steps
@@ -52,56 +54,56 @@ def worth_of(
         count = f"{race} is about {shown:,} steps of {step:.2f} m, your own step length."
     else:
         count = (
-            f"{race} is about {shown:,} steps: a marathon takes roughly 35,000, about "
-            f"{step:.1f} m each (your step length was not measured)."
+            f"A marathon takes roughly 35,000 steps of about {step:.1f} m; {words} about "
+            f"{shown:,} (your step length was not measured)."
         )
     lines = [
         "Speed is step length times step rate, so a small gain in either adds up over a race.",
         count,
-        f"Each step {round(STRIDE_GAIN_M * 100)} cm longer, for the same effort: "
-        f"{stride_gain:,} m further over the same number of steps "
-        f"({STRIDE_GAIN_M / step * 100:.1f} % of the distance).",
     ]
-    percent = round(CADENCE_RAISE * 100)
-    if cadence and cadence > HIGH_CADENCE:
-        # already quick: more steps would only shorten them; length is the lever
-        target = None
+    figures: list[tuple[str, str]] = []
+    if overstriding:
+        lines.append(
+            "Your foot already lands too far ahead, so do not chase a longer step by "
+            "reaching forward: the cadence comes first, and any extra length must come from "
+            "a stronger push behind the body."
+        )
+    else:
+        lines.append(
+            f"Each step {gain_cm} cm longer at the same rate: {stride_gain:,} m further in the "
+            f"same time ({STRIDE_GAIN_M / step * 100:.1f} % of the distance)."
+        )
+        figures.append((f"+{stride_gain:,} m", f"steps {gain_cm} cm longer"))
+    if high_cadence:
         lines.append(
             f"Your cadence of {cadence:g} steps a minute is already high: keep it, and let "
             "step length be the lever."
         )
     else:
-        if cadence:
-            rate = (
-                f"Cadence up {percent} % from your own {cadence:g} to about {target} steps "
-                "a minute: a step up from your number, not a jump to 180."
-            )
-        else:
-            rate = (
-                f"Cadence up {percent} % from your own (count your steps for 30 s at easy pace "
-                "and double it), not towards a fixed 180."
-            )
-        lines += [
-            rate,
-            f"That is {extra_steps:,} more steps in the same time: {cadence_gain:,} m further "
-            "if each step stayed as long. Usually the quicker rhythm brings shorter, lighter "
-            "steps at the same pace instead, which eases the load on the knee.",
-            f"Both together: about {both_gain:,} m for the same effort. This is rough "
-            "arithmetic (rule of thumb), not a prediction.",
-        ]
-    if overstriding:
-        lines.append(
-            "For you the foot already lands too far ahead, so do not chase a longer step by "
-            "reaching forward: the cadence comes first, and any extra length must come from "
-            "a stronger push behind the body."
+        start = (
+            f"from your own {cadence:g} to about {target} steps a minute (a step up from your "
+            "number, not a jump to 180)"
+            if cadence
+            else "from your own (count your steps for 30 s at an easy pace and double it), "
+            "not towards a fixed 180"
         )
+        lines.append(
+            f"Cadence up {percent} % {start}: {extra_steps:,} more steps in the same time, "
+            f"{cadence_gain:,} m further if each step stayed as long. In practice the quicker "
+            "rhythm mostly brings shorter, lighter steps at the same pace, which eases the "
+            "load on the knee: count on the comfort more than on the metres."
+        )
+        figures.append((f"+{cadence_gain:,} m", f"cadence +{percent} %"))
+    lines.append(
+        "These are upper bounds from simple arithmetic, not a prediction of your race time."
+    )
     return Worth(
         distance_km=km,
         distance_words=words,
         step_length_m=step,
         step_length_known=known,
         steps=steps,
-        stride_gain_cm=round(STRIDE_GAIN_M * 100),
+        stride_gain_cm=gain_cm,
         stride_gain_m=stride_gain,
         cadence_spm=cadence,
         target_cadence_spm=target,
@@ -109,5 +111,6 @@ def worth_of(
         extra_steps=extra_steps,
         cadence_gain_m=cadence_gain,
         both_gain_m=both_gain,
+        figures=tuple(figures),
         lines=tuple(lines),
     )

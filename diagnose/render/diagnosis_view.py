@@ -86,7 +86,7 @@ def unanswered_lines(diagnosis: Diagnosis, kb: KnowledgeBase, limit: int = 8) ->
     def listing(ids: list[str]) -> str:
         names = [kb.observations[o].name for o in ids[:limit]]
         more = len(ids) - limit
-        return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+        return "; ".join(names) + (f" and {more} more" if more > 0 else "")
 
     lines = []
     if unknown:

@@ -219,7 +219,8 @@ def _week(pdf, program: Program) -> None:
         _text(pdf, f"Assumed: {assumption}.")
     for note in program.notes:
         _text(pdf, note)
-    _together(pdf, lambda: _glance(pdf, program))
+    if program.sessions:
+        _together(pdf, lambda: _glance(pdf, program))
 
 
 def _glance(pdf, program: Program) -> None:
@@ -401,20 +402,10 @@ def _advice(pdf, program: Program) -> None:
 
 def _worth(pdf, program: Program) -> None:
     worth = program.worth
+    if worth is None:
+        return
     _heading(pdf, f"What it is worth over {worth.distance_words}")
-    figures = [
-        (f"+{worth.stride_gain_m:,} m", f"{worth.stride_gain_cm} cm longer steps"),
-        (
-            f"+{worth.cadence_gain_m:,} m",
-            f"cadence +{worth.cadence_raise_percent} %"
-            + (
-                f" ({worth.cadence_spm:g} → {worth.target_cadence_spm} spm)"
-                if worth.target_cadence_spm
-                else ""
-            ),
-        ),
-        (f"+{worth.both_gain_m:,} m", "both together"),
-    ]
+    figures = list(worth.figures)
     gap = 4
     width = (pdf.epw - gap * 2) / 3
     y = pdf.get_y()
@@ -431,7 +422,7 @@ def _worth(pdf, program: Program) -> None:
         pdf.set_text_color(MID)
         pdf.cell(width - 6, 4, small)
         pdf.set_text_color(INK)
-    pdf.set_xy(pdf.l_margin, y + 18)
+    pdf.set_xy(pdf.l_margin, y + (18 if figures else 0))
     _bullets(pdf, list(worth.lines), size=9)
 
 
@@ -464,7 +455,7 @@ def render_program(program: Program) -> bytes:
     for session in program.sessions:
         _together(pdf, lambda session=session: _session(pdf, session))
     if program.held_back:
-        names = ", ".join(n.name for n in program.held_back)
+        names = "; ".join(n.name for n in program.held_back)
         _together(
             pdf,
             lambda: (

@@ -81,13 +81,14 @@ def render_program(program: Program) -> str:
     for note in program.notes:
         out += _wrap(note)
     out.append("")
-    out += _glance(program) + [""]
+    if program.sessions:
+        out += _glance(program) + [""]
 
     for session in program.sessions:
         out += _session(session) + [""]
 
     if program.held_back:
-        names = ", ".join(n.name for n in program.held_back)
+        names = "; ".join(n.name for n in program.held_back)
         out += _wrap(f"Held back until a clinician has cleared you: {names}.") + [""]
 
     exercises = program.exercises()
@@ -113,10 +114,11 @@ def render_program(program: Program) -> str:
             out += _wrap(f"- {note.name}: {note.text}", "", "  ")
         out.append("")
 
-    out += _heading(f"What it is worth over {program.worth.distance_words}")
-    for line in program.worth.lines:
-        out += _wrap(f"- {line}", "", "  ")
-    out.append("")
+    if program.worth is not None:
+        out += _heading(f"What it is worth over {program.worth.distance_words}")
+        for line in program.worth.lines:
+            out += _wrap(f"- {line}", "", "  ")
+        out.append("")
 
     if program.causes:
         out += _bars("Causes by certainty", program.causes) + [""]

@@ -17,7 +17,12 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return wrap(text, indent, "  ")
 
 
-def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = False) -> str:
+EXPLAIN_HINT = "Add --explain to see how each conclusion was reached."
+
+
+def render_diagnosis(
+    diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = False, hint: str = EXPLAIN_HINT
+) -> str:
     out: list[str] = []
     heading = wrap(view.title(diagnosis)).splitlines() or [""]
     out += [*heading, "=" * max(map(len, heading))]
@@ -45,7 +50,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
             out.append(_wrap(f"- {item.name}: {item.details['text']}"))
         out.append("")
     if diagnosis.held_back:
-        names = ", ".join(f.name for f in diagnosis.held_back)
+        names = "; ".join(f.name for f in diagnosis.held_back)
         out += [_wrap(f"Held back until a clinician has cleared you: {names}.", ""), ""]
     for line in view.unanswered_lines(diagnosis, kb):
         out += [_wrap(line, ""), ""]
@@ -57,5 +62,5 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
             out += [_wrap(f"• {line}") for line in lines]
         out.append("")
     elif diagnosis.findings():
-        out += ["Add --explain to see how each conclusion was reached.", ""]
+        out += [*hint.splitlines(), ""]  # a command stays on one line, to copy
     return "\n".join(out).rstrip() + "\n"

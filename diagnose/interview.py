@@ -31,6 +31,16 @@ class Progress:
         return f"question {self.position} of about {self.about}"
 
 
+# What the program does with each week answer (none of them changes a conclusion).
+WEEK_USES = {
+    "sessions_per_week": "It sizes the program to your week; it changes no conclusion.",
+    "minutes_per_session": "It sizes the program to your week; it changes no conclusion.",
+    "goal_distance_km": "It sets the race that 'what it is worth' counts over; it changes "
+    "no conclusion.",
+    "height_cm": "It puts your step length in proportion; it changes no conclusion.",
+}
+
+
 class Interview:
     def __init__(
         self,
@@ -93,7 +103,7 @@ class Interview:
         """What the answer could still change, from the rules it would decide now
         (beside the question's own help text): the expert system's "why"."""
         if question.id in RUNNER_FIELDS:
-            return ["It sizes the program to your week; it changes no conclusion."]
+            return [WEEK_USES.get(question.id, "It is kept for the program.")]
         by_id = {rule.id: rule for rule in self.kb.rules}
         show: dict[str, None] = {}
         lower: dict[str, None] = {}

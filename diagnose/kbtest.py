@@ -23,11 +23,12 @@ class ExampleOutcome:
 
     def describe(self) -> str:
         given = ", ".join(f"{k}={v}" for k, v in self.given.items()) or "no answers"
-        wanted = "fire" if self.expected else "not fire"
-        got = "it did" if self.fired else "it did not"
+        wanted = "to fire" if self.expected else "not to fire"
+        got = "it fired" if self.fired else "it did not fire"
+        joint = ", and" if self.passed else ", but"
         return (
             f"{self.where}: rule '{self.rule}' example {self.index}:"
-            f" expected to {wanted}, {got} (given {given})"
+            f" expects the rule {wanted}{joint} {got} (given {given})"
         )
 
 

@@ -76,7 +76,7 @@ def test_compare_needs_two(cli_runner, db):
     intake(cli_runner, db, "Ana", "lea.json")
     result = run(cli_runner, "compare", "Ana", "--db", db)
     assert result.exit_code == 1
-    assert "Error: Ana has 1 assessment(s); comparing needs two" in result.output
+    assert "Error: Ana has 1 assessment; comparing needs two" in result.output
 
 
 def test_unknown_client_suggests(cli_runner, db):
@@ -116,9 +116,9 @@ def test_export_and_import(cli_runner, db, tmp_path):
     other = str(tmp_path / "other.db")
     result = run(cli_runner, "import", out, "--db", other)
     assert result.exit_code == 0, result.output
-    assert "Zoë d'Arc: 1 assessment(s) imported, 0 already there." in result.output
+    assert "Zoë d'Arc: 1 assessment imported, 0 already there." in result.output
     again = run(cli_runner, "import", out, "--db", other)
-    assert "0 assessment(s) imported, 1 already there" in again.output
+    assert "0 assessments imported, 1 already there" in again.output
 
 
 def test_import_bad_file(cli_runner, db, tmp_path):
@@ -132,9 +132,27 @@ def test_import_bad_file(cli_runner, db, tmp_path):
 def test_unusable_database_path(cli_runner, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run(cli_runner, "clients", "--db", blocker / "sub" / "r.db")
+    result = run(
+        cli_runner,
+        "intake",
+        "A",
+        "--answers",
+        EXAMPLES / "lea.json",
+        "--no-input",
+        "--db",
+        blocker / "sub" / "r.db",
+    )
     assert result.exit_code == 1
     assert "cannot open the client database" in result.output
+
+
+def test_reading_commands_never_create_a_database(cli_runner, tmp_path):
+    typo = tmp_path / "typo.db"
+    for command in (["clients"], ["history", "A"], ["compare", "A"], ["export", "A"]):
+        result = run(cli_runner, *command, "--db", typo)
+        assert result.exit_code == 1, command
+        assert f"no client database at {typo} yet" in result.output
+    assert not typo.exists()
 
 
 def test_concurrent_intake_processes(tmp_path):
@@ -194,7 +212,7 @@ def test_interrupted_intake_stores_nothing_and_says_how_to_resume(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     result = cli_runner.invoke(cli, ["intake", "Half Way", "--db", db], input="4\n60\n")
     assert result.exit_code == 1
-    assert "Stopped. Your 2 answer(s) are saved in" in result.output
+    assert "Stopped. Your 2 answers are saved in" in result.output
     assert "runform intake 'Half Way' --answers" in result.output
     assert run(cli_runner, "clients", "--db", db).output.startswith("No clients yet")
 
@@ -247,7 +265,7 @@ def test_no_input_needs_an_answers_file(cli_runner, db):
     result = run(cli_runner, "intake", "Nobody", "--no-input", "--db", db)
     assert result.exit_code == 2
     assert "--no-input needs --answers FILE" in result.output
-    assert "No clients yet" in run(cli_runner, "clients", "--db", db).output
+    assert not Path(db).exists()  # nothing stored, not even an empty database
 
 
 def test_the_client_named_is_the_runner_on_record(cli_runner, db):

@@ -71,7 +71,8 @@ def test_end_of_input_saves_and_says_how_to_resume(cli_runner, kb, engine, tmp_p
     half = script[: len(script) // 2]
     stopped = cli_runner.invoke(cli, ["interview", "--save", str(save)], input=typed(half))
     assert stopped.exit_code == 1
-    assert f"Stopped. Your {len(half)} answer(s) are saved in {save}" in stopped.output
+    told = "answers are" if len(half) != 1 else "answer is"
+    assert f"Stopped. Your {len(half)} {told} saved in {save}" in stopped.output
     assert f"runform interview --resume {save}" in stopped.output
     assert "Traceback" not in stopped.output
     assert cli_runner.invoke(cli, ["diagnose", str(save)]).exit_code == 0

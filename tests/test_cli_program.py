@@ -135,11 +135,28 @@ def test_unknown_extension_is_a_usage_error(cli_runner, answers, tmp_path):
     assert not (tmp_path / "program.docx").exists()
 
 
-def test_pdf_needs_an_output_file(cli_runner, answers):
+def test_pdf_to_standard_output_goes_to_a_file_or_pipe(cli_runner, answers):
     result = run(cli_runner, answers, "--format", "pdf")
-    assert result.exit_code == 2
-    assert "a PDF is not for the terminal" in result.stderr
-    assert result.stdout == ""
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"%PDF")
+
+
+def test_pdf_is_never_written_to_a_terminal(answers, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    runform = Path(sys.executable).parent / "runform"
+    command = [str(runform)] if runform.exists() else [sys.executable, "-m", "diagnose"]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    child = pexpect.spawn(
+        command[0],
+        [*command[1:], "program", str(answers), "--format", "pdf"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect("a PDF is not for the terminal")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
 
 
 def test_pdf_can_be_piped(cli_runner, answers):

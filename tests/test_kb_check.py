@@ -187,8 +187,8 @@ def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
     result = cli_runner.invoke(cli, ["kb", "test", "--kb", str(kb_copy)])
     assert result.exit_code == 1
     assert (
-        "FAIL  rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expected to fire,"
-        " it did not (given heel_strike=no)" in result.output
+        "FAIL  rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expects the rule"
+        " to fire, but it did not fire (given heel_strike=no)" in result.output
     )
     assert re.search(r"\d+ passed, 1 failed", result.output)
 

@@ -18,6 +18,10 @@ format_option = click.option(
 )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _date(taken_at: str | None) -> str:
     return (taken_at or "")[:10]
 
@@ -63,7 +67,7 @@ def history_command(name, db_path, fmt):
         data = {"client": client, "assessments": [a.to_dict() for a in assessments]}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{client}: {len(assessments)} assessment(s)")
+    click.echo(f"{client}: {_count(len(assessments), 'assessment')}")
     for a in assessments:
         click.echo(f"\n#{a.number}  {_date(a.taken_at)}  ({a.questionnaire or 'answers'})")
         click.echo(wrap(f"Defects: {_listing(a.diagnosis.get('defects', []))}", "  "))
@@ -104,7 +108,7 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
         assessments = store.assessments(name)
         if len(assessments) < 2 and (first is None or second is None):
             raise RunformError(
-                f"{store.client_name(name)} has {len(assessments)} assessment(s);"
+                f"{store.client_name(name)} has {_count(len(assessments), 'assessment')};"
                 " comparing needs two"
             )
         after = store.assessment(name, second if second is not None else -1)
@@ -195,9 +199,9 @@ def import_command(file, db_path, kb_dir):
     from ..records import parse_export
 
     name, items = parse_export(read_json(file), load_kb(kb_dir), file)
-    with open_store(db_path) as store:
+    with open_store(db_path, create=True) as store:
         name, added, skipped = store.import_client(name, items)
-    click.echo(f"{name}: {added} assessment(s) imported, {skipped} already there.")
+    click.echo(f"{name}: {_count(added, 'assessment')} imported, {skipped} already there.")
 
 
 def register(cli: click.Group) -> None:

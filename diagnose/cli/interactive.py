@@ -22,6 +22,12 @@ class ClickPrompter:
         click.echo(text)
 
 
+def _answers(count: int) -> str:
+    if count == 0:
+        return "No answer given yet; the interview is"
+    return f"Your {count} answer{'s are' if count != 1 else ' is'}"
+
+
 def default_save_path(questionnaire: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path(click.get_app_dir("runform")) / "interviews" / f"{questionnaire}-{stamp}.json"
@@ -48,7 +54,7 @@ def interact(interview: Interview, save_path: Path, resume_hint: str) -> Diagnos
         return run_session(interview, ClickPrompter(), save)
     except click.Abort:
         click.echo(
-            f"\n\nStopped. Your {interview.answered()} answer(s) are saved in {save_path}.\n"
+            f"\n\nStopped. {_answers(interview.answered())} saved in {save_path}.\n"
             f"Continue with: {resume_hint.format(path=save_path)}",
             err=True,
         )

@@ -30,10 +30,21 @@ def default_db() -> str:
     return os.path.join(click.get_app_dir("runform"), "runform.db")
 
 
-def open_store(db_path: str | None):
+def open_store(db_path: str | None, create: bool = False):
+    """The client database; only commands that add records (intake, import) create it,
+    so a mistyped --db is an error, not a new empty database."""
+    import os
+
+    from ..errors import RunformError
     from ..store import Store
 
-    return Store(db_path or default_db())
+    path = db_path or default_db()
+    if not create and not os.path.exists(path):
+        raise RunformError(
+            f"no client database at {path} yet; `runform intake NAME` creates it"
+            + (f" (with --db {path})" if db_path else "")
+        )
+    return Store(path)
 
 
 answers_option = click.option(

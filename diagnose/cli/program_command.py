@@ -72,8 +72,8 @@ def program_command(
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = output is None or output == "-"
-    # PDF bytes would garble a terminal; `-o -` may still pipe them on
-    if fmt == "pdf" and (output is None or (to_stdout and sys.stdout.isatty())):
+    # PDF bytes would garble a terminal; into a pipe or a file they are fine
+    if fmt == "pdf" and to_stdout and sys.stdout.isatty():
         raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
 
     from ..answers import parse_answers, read_answers

@@ -12,7 +12,7 @@ from . import diagnosis_view as view
 from .safe import printable
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]#!|<>&~])")
-_LIST_NUMBER = re.compile(r"^(\d+)([.)])")  # "1." would start a numbered list
+_LIST_NUMBER = re.compile(r"^(\d+)([.)])(?=\s|$)")  # "1. " would start a numbered list
 
 
 def escape(text: str) -> str:
@@ -38,7 +38,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out += [f"## {table.heading}", ""]
         if table.rows:
             rows = [[escape(cell) for cell in row] for row in table.rows]
-            out.append(tabulate(rows, table.headers, tablefmt="github"))
+            out.append(tabulate(rows, table.headers, tablefmt="github", disable_numparse=True))
         else:
             out.append(escape(table.empty))
         out.append("")

@@ -83,6 +83,19 @@ def test_broken_yaml_is_located(cli_runner, kb_copy):
     assert re.search(r"rules/zz_bad\.yaml:\d+: invalid YAML", result.output), result.output
 
 
+def test_an_unreadable_file_does_not_bury_its_error_under_follow_ons(cli_runner, kb_copy):
+    catalogue = kb_copy / "rules" / "catalogue.yaml"
+    lines = catalogue.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[20] = lines[20][:12] + ' "unterminated\n'
+    catalogue.write_text("".join(lines), encoding="utf-8")
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    shown = [line for line in result.output.splitlines() if line.strip()]
+    assert re.match(r"rules/catalogue\.yaml:\d+: invalid YAML", shown[0]), result.output
+    assert "more problem(s) name ids that may be defined in rules/catalogue.yaml" in shown[1]
+    assert len(shown) == 3  # the error, the follow-ons in one line, the summary
+
+
 def test_duplicate_id_points_at_both(cli_runner, kb_copy, kb):
     some_defect = next(iter(kb.defects.values()))
     (kb_copy / "rules" / "zz_dup.yaml").write_text(

@@ -7,6 +7,7 @@ Every problem in every file is collected before anything is raised, each as
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,12 +163,12 @@ def validation_problems(exc: ValidationError, data: Any, where: Where, prefix: s
     return problems
 
 
-def _gather(root: Path, problems: list[str]) -> list[RawItem]:
+def _gather(root: Path, problems: list[str], unread: list[str]) -> list[RawItem]:
     if not _yaml_files(root / "rules"):
         raise RunformError(f"{root / 'rules'}: no knowledge files (rules/*.yaml) found")
     items: list[RawItem] = []
     expected = f"a mapping with sections: {', '.join(SECTIONS)}"
-    for shown, data in _mappings(root, "rules", expected, problems):
+    for shown, data in _mappings(root, "rules", expected, problems, unread):
         for section, entries in data.items():
             line = data.lc.key(section)[0] + 1
             if section not in SECTIONS:
@@ -191,16 +192,18 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _mappings(
-    root: Path, folder: str, expected: str, problems: list[str]
+    root: Path, folder: str, expected: str, problems: list[str], unread: list[str] | None = None
 ) -> Iterator[tuple[str, CommentedMap]]:
-    """(shown name, top-level mapping) of each YAML file in root/folder, in name order."""
+    """(shown name, top-level mapping) of each YAML file in root/folder, in name order;
+    the files that could not be read go to `unread`."""
     for path in _yaml_files(root / folder):
         shown = path.relative_to(root).as_posix()
         data = read_yaml(path, shown, problems)
-        if data is None:
-            continue
-        if not isinstance(data, CommentedMap):
-            problems.append(f"{shown}:1: expected {expected}")
+        if data is None or not isinstance(data, CommentedMap):
+            if data is not None:
+                problems.append(f"{shown}:1: expected {expected}")
+            if unread is not None:
+                unread.append(shown)
             continue
         yield shown, data
 
@@ -214,7 +217,8 @@ def _raw_id(item: RawItem) -> str | None:
 def load(root: Path) -> KnowledgeBase:
     """Load and validate every knowledge file under `root/rules`."""
     problems: list[str] = []
-    items = _gather(root, problems)
+    unread: list[str] = []
+    items = _gather(root, problems, unread)
     kb = KnowledgeBase(root=root)
 
     # Ids first, so references can be checked whatever file or order they come in.
@@ -269,9 +273,28 @@ def load(root: Path) -> KnowledgeBase:
                 )
 
     _load_questionnaires(root, kb, known, problems)
+    if unread:
+        problems = _without_follow_ons(problems, unread)
     if problems:
         raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems)
     return kb
+
+
+_UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag)\b")
+
+
+def _without_follow_ons(problems: list[str], unread: list[str]) -> list[str]:
+    """A file that cannot be read hides every id it defines, so every reference to them
+    elsewhere looks wrong too: show the reading errors and one line for the rest."""
+    kept = [p for p in problems if not _UNKNOWN_ID.search(p)]
+    hidden = len(problems) - len(kept)
+    if hidden:
+        files = ", ".join(unread)
+        kept.append(
+            f"{unread[0]}: {hidden} more problem(s) name ids that may be defined in {files};"
+            " not shown until it reads"
+        )
+    return kept
 
 
 def _load_questionnaires(

@@ -365,11 +365,11 @@ class Engine:
         stakes: dict[str, set[str]] = {}
         open_rules: set[str] = set()
         for rule in self.rules:
-            if rule.cf > 0 and status_of_key(rule.then.key) is True:
-                continue  # already concluded: more support only nudges its certainty
             value, found = state_of(rule)
             if value is None:
                 open_rules.add(rule.id)
+            if rule.cf > 0 and status_of_key(rule.then.key) is True:
+                continue  # already concluded: more support only nudges its certainty
             for obs in found:
                 stakes.setdefault(obs, set()).add(rule.id)
         questions = [

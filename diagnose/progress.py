@@ -17,6 +17,9 @@ class Change:
     # gone now, but the later assessment left open the questions that would show it:
     # not seen, which is not the same as resolved
     unchecked: bool = False
+    # still found, but some of the rules that found it before went unasked: the change
+    # in certainty may only be the questions that were skipped
+    partly_checked: bool = False
 
     @property
     def status(self) -> str:
@@ -40,6 +43,7 @@ class Change:
             "before": self.before,
             "after": self.after,
             "change": self.delta,
+            "partly_checked": self.partly_checked,
         }
 
 
@@ -62,6 +66,9 @@ def compare(
                 then[ident]["certainty"] if ident in then else None,
                 now[ident]["certainty"] if ident in now else None,
                 unchecked=ident not in now and _unchecked(then[ident], open_rules),
+                partly_checked=ident in now
+                and ident in then
+                and _partly_unchecked(then[ident], open_rules),
             )
             for ident in {*then, *now}
         ]
@@ -73,3 +80,7 @@ def compare(
 def _unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
     rules = [support.get("rule") for support in finding.get("because", [])]
     return bool(rules) and all(rule in open_rules for rule in rules)
+
+
+def _partly_unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
+    return any(support.get("rule") in open_rules for support in finding.get("because", []))

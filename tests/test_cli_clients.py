@@ -303,3 +303,26 @@ def test_import_refuses_a_broken_record_and_stores_nothing(cli_runner, db, tmp_p
     assert "Traceback" not in result.output
     clients = run(cli_runner, "clients", "--db", db)
     assert clients.exit_code == 0 and "Bea" not in clients.output
+
+
+def test_compare_marks_changes_that_rest_on_questions_skipped(cli_runner, db, tmp_path):
+    assert intake(cli_runner, db, "Marc", "marc-intake-1.json").exit_code == 0
+    sparse = tmp_path / "sparse.json"
+    # the seated posture seen again, but not the hip and desk questions behind its causes
+    sparse.write_text(json.dumps({"answers": {"seated_posture": "yes"}}))
+    run(cli_runner, "intake", "Marc", "--answers", sparse, "--no-input", "--db", db)
+    data = json.loads(run(cli_runner, "compare", "Marc", "--db", db, "--format", "json").output)
+    persisting = [c for kind in ("defects", "causes") for c in data[kind]]
+    persisting = [c for c in persisting if c["status"] == "persisting"]
+    assert any(c["partly_checked"] for c in persisting)
+    text = run(cli_runner, "compare", "Marc", "--db", db).output
+    assert "* Part of what this rested on was not asked again" in text
+
+
+def test_compare_goes_forward_only(cli_runner, db):
+    for example in ("marc-intake-1.json", "marc-intake-2.json"):
+        intake(cli_runner, db, "Marc", example)
+    for args in (["--from", 2, "--to", 1], ["--from", 2, "--to", 2], ["--from", 2]):
+        result = run(cli_runner, "compare", "Marc", *args, "--db", db)
+        assert result.exit_code == 2, args
+        assert "compare goes from an earlier assessment to a later one" in result.output

@@ -118,6 +118,12 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
                 "(use --to with a later assessment)"
             )
         before = store.assessment(name, first if first is not None else after.number - 1)
+        if before.number >= after.number:
+            raise click.BadParameter(
+                f"compare goes from an earlier assessment to a later one"
+                f" (from {before.number} to {after.number})",
+                param_hint="'--from'",
+            )
     changes = compare(before.diagnosis, after.diagnosis, _open_rules(after, kb_dir))
     if fmt == "json":
         data = {
@@ -143,7 +149,7 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
                 c.name,
                 "" if c.before is None else f"{c.before:.2f}",
                 "" if c.after is None else f"{c.after:.2f}",
-                "" if c.delta is None else f"{c.delta:+.2f}",
+                ("" if c.delta is None else f"{c.delta:+.2f}") + (" *" if c.partly_checked else ""),
             ]
             for c in found
         ]
@@ -153,6 +159,14 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
     def named(status: str) -> list[str]:
         return [c.name for found in changes.values() for c in found if c.status == status]
 
+    if any(c.partly_checked for found in changes.values() for c in found):
+        click.echo(
+            "\n"
+            + wrap(
+                "* Part of what this rested on was not asked again, so the change in "
+                "certainty may only reflect the skipped questions."
+            )
+        )
     if resolved := named("resolved"):
         click.echo("\n" + wrap(f"Resolved: {'; '.join(resolved)}."))
     if unchecked := named("not checked"):

@@ -29,8 +29,8 @@ SESSION_KINDS = {
     ),
     "speed": (
         "Faster session",
-        "Intervals, tempo or hills. The activation drills are its warm-up; nothing else "
-        "is added to this hard day.",
+        "Intervals, tempo or hills. Only warm-up work is added to this hard day: short "
+        "stretch holds and activation drills before it, nothing after.",
     ),
     "long": (
         "Long easy run",

@@ -4,7 +4,7 @@ fault, never half imported and never left to break `clients` or `compare` later.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -51,9 +51,11 @@ class ExportedAssessment(BaseModel):
     @classmethod
     def _iso_time(cls, value: str) -> str:
         try:
-            datetime.fromisoformat(value)
+            moment = _moment(value)
         except ValueError:
             raise ValueError("expected a date and time like 2026-03-01T09:30:00+00:00") from None
+        if moment > datetime.now(UTC) + timedelta(days=1):
+            raise ValueError(f"{value} is in the future")
         return value
 
 
@@ -68,13 +70,27 @@ class ClientExport(BaseModel):
 
 def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[dict[str, Any]]]:
     """(client name, assessments oldest first) from a decoded export file."""
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise RunformError(f"{source}: not a runform client export (format: {EXPORT_FORMAT})")
+    if not isinstance(data, dict):
+        raise RunformError(f"{source}: not a runform client export (expected a JSON object)")
+    if data.get("format") != EXPORT_FORMAT:
+        found = data.get("format")
+        raise RunformError(
+            f"{source}: format: expected '{EXPORT_FORMAT}'"
+            + (f", found {found!r}" if found is not None else ", but there is none")
+            + " (is this a file from `runform export`?)"
+        )
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
+        raise RunformError(
+            f"{source}: version: {version} is from a newer runform (this one reads up to"
+            f" {EXPORT_VERSION}); upgrade runform"
+        )
     try:
         export = ClientExport.model_validate(data)
     except ValidationError as exc:
         problems = [
-            f"{source}: {'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+            f"{source}: {'.'.join(str(p) for p in error['loc'])}: "
+            + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]
         raise RunformError(problems[0], problems) from None

@@ -119,9 +119,13 @@ def test_import_adds_oldest_first(tmp_path, kb):
         add(source, "Ana", answers={"heel_strike": "yes"})
         add(source, "Ana", answers={"heel_strike": "no"})
         exported = source.export_client("ana")
-    exported["assessments"][0]["taken_at"] = "2030-01-01T00:00:00"  # the first is the newest
+    exported["assessments"][0]["taken_at"] = "2026-11-20T00:00:00"  # the first is the newer
+    exported["assessments"][1]["taken_at"] = "2026-11-10T00:00:00"
     name, items = parse_export(exported, kb, "x.json")
     assert [i["answers"] for i in items] == [{"heel_strike": "no"}, {"heel_strike": "yes"}]
+    exported["assessments"][0]["taken_at"] = "2999-01-01T00:00:00"
+    with pytest.raises(RunformError, match="2999-01-01T00:00:00 is in the future"):
+        parse_export(exported, kb, "x.json")
 
 
 GOOD = {
@@ -136,6 +140,7 @@ GOOD = {
     "data,message",
     [
         ([], "not a runform client export"),
+        ({"format": "csv"}, "x.json: format: expected 'runform-client', found 'csv'"),
         ({"format": "runform-client", "client": "A"}, "x.json: version: Field required"),
         (
             {"format": "runform-client", "version": 1, "client": "A", "assessments": [{}]},
@@ -157,7 +162,7 @@ GOOD = {
                 "client": "A",
                 "assessments": [{**GOOD, "taken_at": "last tuesday"}],
             },
-            "assessments.0.taken_at: Value error, expected a date and time",
+            "assessments.0.taken_at: expected a date and time",
         ),
         (
             {
@@ -179,7 +184,7 @@ GOOD = {
         ),
         (
             {"format": "runform-client", "version": 9, "client": "A", "assessments": []},
-            "x.json: version: Input should be less than or equal to 1",
+            "x.json: version: 9 is from a newer runform",
         ),
     ],
 )

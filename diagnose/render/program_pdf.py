@@ -338,7 +338,8 @@ def _exercise(pdf, item: Item) -> None:
 
 
 def _columns(pdf, heading: str, blocks: list[Callable[[], None]], gap: float = 7) -> None:
-    """A heading, then blocks flowing down two columns, page after page; no block splits."""
+    """A heading, then blocks in two columns, page after page; no block splits, and the
+    columns of the last page are balanced rather than the left one filled first."""
     left, right = pdf.l_margin, pdf.r_margin
     width = (pdf.epw - gap) / 2
 
@@ -352,28 +353,65 @@ def _columns(pdf, heading: str, blocks: list[Callable[[], None]], gap: float = 7
             pdf.set_right_margin(right + (1 - column) * (width + gap))
         pdf.set_x(pdf.l_margin)
 
+    def height(block: Callable[[], None]) -> float:
+        with pdf.offset_rendering():
+            use(0)
+            pdf.set_y(pdf.t_margin)
+            block()
+            tall = pdf.get_y() - pdf.t_margin
+        use(None)
+        return tall
+
+    heights = [height(block) for block in blocks]
     # the heading starts a page rather than end one without the first block under it
     if not _fits(pdf, lambda: (_heading(pdf, heading), use(0), blocks[0](), use(None))):
         pdf.add_page()
     _heading(pdf, heading)
-    top = bottom = pdf.get_y()
-    column = 0
-    for block in blocks:
-        use(column)
-        if pdf.get_y() > top + 1 and not _fits(pdf, block):
-            if column == 0:
-                column = 1
-            else:
-                column = 0
-                use(None)
-                pdf.add_page()
-                top = bottom = pdf.get_y()
+    start = 0
+    while start < len(blocks):
+        top = pdf.get_y()
+        room = pdf.page_break_trigger - top
+        split, end = _fill(heights, start, room)
+        if end == len(blocks):
+            split = _balance(heights, start, end, room)
+        bottom = top
+        for column, chunk in ((0, range(start, split)), (1, range(split, end))):
             pdf.set_y(top)
             use(column)
-        block()
-        bottom = max(bottom, pdf.get_y())
-    use(None)
-    pdf.set_y(bottom)
+            for index in chunk:
+                blocks[index]()
+            bottom = max(bottom, pdf.get_y())
+        use(None)
+        pdf.set_y(bottom)
+        start = end
+        if start < len(blocks):
+            pdf.add_page()
+
+
+def _fill(heights: list[float], start: int, room: float) -> tuple[int, int]:
+    """(where the right column starts, where the page ends): each column takes blocks
+    while they fit, at least one."""
+    index = start
+    for _column in range(2):
+        used = 0.0
+        first = index
+        while index < len(heights) and (index == first or used + heights[index] <= room):
+            used += heights[index]
+            index += 1
+        if _column == 0:
+            split = index
+    return split, index
+
+
+def _balance(heights: list[float], start: int, end: int, room: float) -> int:
+    """The split of blocks start..end into two columns with the shorter longest column."""
+    best, best_tallest = start + 1, float("inf")
+    for split in range(start + 1, end + 1):
+        left_h, right_h = sum(heights[start:split]), sum(heights[split:end])
+        tallest = max(left_h, right_h)
+        if (right_h <= room or split == end) and tallest < best_tallest:
+            best, best_tallest = split, tallest
+    return best
 
 
 def _section(pdf, heading: str, blocks: list[Callable[[], None]]) -> None:

@@ -383,3 +383,23 @@ def test_a_runner_below_the_target_starts_from_their_own_hold(kb, engine):
     program = program_for(kb, engine, {**BUSY, "plank_hold_s": 35}, sessions_per_week=4)
     planks = [i for i in program.items() if i.exercise == "front_plank"]
     assert planks and all(i.dose == "3 × 25 s, building to 60 s" for i in planks)
+
+
+def test_letting_it_be_sells_no_gains_and_no_next_steps(kb, engine):
+    stuck = {**BUSY, "trying_many_cues": "yes", "no_progress": "yes"}
+    program = program_for(kb, engine, stuck, sessions_per_week=4, minutes_per_session=60)
+    assert program.worth is None and program.later == []
+    assert program.to_dict()["worth"] is None
+
+
+def test_an_overstrider_with_a_high_cadence_gets_one_message(kb, engine):
+    answers = {"shin_reaching_at_landing": "yes", "cadence_spm": 186}
+    lines = " ".join(program_for(kb, engine, answers).worth.lines)
+    assert "neither a longer step nor a quicker one is the lever" in lines
+    assert "keep it, and let step length be the lever" not in lines
+    assert "the cadence comes first" not in lines
+
+
+def test_nothing_to_correct_lays_out_no_empty_week(kb, engine):
+    program = program_for(kb, engine, {"heel_strike": "no"}, sessions_per_week=3)
+    assert program.sessions == [] and program.worth is None

@@ -94,10 +94,12 @@ def build_program(
             )
         )
 
-    if diagnosis.red_flags:
-        # no week of runs is laid out while a clinician has not cleared the runner: only
-        # the sessions that carry a gentle stretch are shown
+    if diagnosis.red_flags or not plan.placed:
+        # no week of runs is laid out while a clinician has not cleared the runner, nor
+        # a grid of empty sessions when there is nothing to add
         sessions = [session for session in sessions if session.items]
+    # seed 003: a runner stuck in corrections lets things be; no next steps, no gains
+    letting_be = any(a.id == "let_it_be" for a in diagnosis.advice)
     notes = []
     if diagnosis.red_flags:
         notes.append(
@@ -124,9 +126,10 @@ def build_program(
         weekly_minutes=week.weekly_minutes,
         budget_minutes=week.budget,
         sessions=sessions,
-        # a red flag may stop the running itself: no gains to sell until cleared
+        # a red flag may stop the running itself, a runner with nothing to correct or
+        # stuck in corrections needs no gains sold: the arithmetic only with a plan
         worth=None
-        if diagnosis.red_flags
+        if diagnosis.red_flags or letting_be or not plan.placed
         else worth_of(
             runner,
             diagnosis.answers,
@@ -140,7 +143,7 @@ def build_program(
             if f.id in kb.prescriptions and kb.prescriptions[f.id].category != "advice"
         ],
         # with a red flag the next steps come from a new program once cleared
-        later=[] if diagnosis.red_flags else later_steps(plan, kb, diagnosis),
+        later=[] if diagnosis.red_flags or letting_be else later_steps(plan, kb, diagnosis),
         advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],
         causes=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.causes],
         defects=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.defects],

@@ -271,6 +271,12 @@ class Program:
         return [(session, session.minutes_by_kind()) for session in self.sessions]
 
     def week_line(self) -> str:
+        if self.red_flags:
+            return (
+                f"Planned: {self.sessions_per_week} session"
+                f"{'s' if self.sessions_per_week != 1 else ''} × {self.minutes_per_session} min"
+                " a week. While a red flag is open, run only as your clinician allows."
+            )
         return (
             f"{self.sessions_per_week} session{'s' if self.sessions_per_week != 1 else ''} "
             f"× {self.minutes_per_session} min = {self.weekly_minutes} min of running a week. "

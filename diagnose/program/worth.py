@@ -52,9 +52,14 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
     shown = round(steps, -2) if steps >= 1000 else steps
     if known:
         count = f"{race} is about {shown:,} steps of {step:.2f} m, your own step length."
+    elif runner.get("goal_distance_km") is None:
+        count = (
+            f"A marathon takes roughly 35,000 steps of about {step:.2f} m (no goal race was "
+            "given, so a marathon is assumed; your step length was not measured)."
+        )
     else:
         count = (
-            f"A marathon takes roughly 35,000 steps of about {step:.1f} m; {words} about "
+            f"A marathon takes roughly 35,000 steps of about {step:.2f} m; {words}, about "
             f"{shown:,} (your step length was not measured)."
         )
     lines = [
@@ -62,7 +67,13 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         count,
     ]
     figures: list[tuple[str, str]] = []
-    if overstriding:
+    if overstriding and high_cadence:
+        lines.append(
+            f"Your foot lands too far ahead although your cadence ({cadence:g}) is already "
+            "high: neither a longer step nor a quicker one is the lever; the drills that bring "
+            "the foot down under the body are."
+        )
+    elif overstriding:
         lines.append(
             "Your foot already lands too far ahead, so do not chase a longer step by "
             "reaching forward: the cadence comes first, and any extra length must come from "
@@ -75,10 +86,11 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         )
         figures.append((f"+{stride_gain:,} m", f"steps {gain_cm} cm longer"))
     if high_cadence:
-        lines.append(
-            f"Your cadence of {cadence:g} steps a minute is already high: keep it, and let "
-            "step length be the lever."
-        )
+        if not overstriding:  # (an overstrider with a high cadence was told above)
+            lines.append(
+                f"Your cadence of {cadence:g} steps a minute is already high: keep it, and "
+                "let step length be the lever."
+            )
     else:
         start = (
             f"from your own {cadence:g} to about {target} steps a minute (a step up from your "
@@ -88,8 +100,8 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
             "not towards a fixed 180"
         )
         lines.append(
-            f"Cadence up {percent} % {start}: {extra_steps:,} more steps in the same time, "
-            f"{cadence_gain:,} m further if each step stayed as long. In practice the quicker "
+            f"Cadence up {percent} % {start}: {extra_steps:,} more steps in the same time, so "
+            f"{percent} % further ({cadence_gain:,} m) if each step stayed as long. In practice the quicker "
             "rhythm mostly brings shorter, lighter steps at the same pace, which eases the "
             "load on the knee: count on the comfort more than on the metres."
         )

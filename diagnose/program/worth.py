@@ -101,9 +101,10 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         )
         lines.append(
             f"Cadence up {percent} % {start}: {extra_steps:,} more steps in the same time, so "
-            f"{percent} % further ({cadence_gain:,} m) if each step stayed as long. In practice the quicker "
-            "rhythm mostly brings shorter, lighter steps at the same pace, which eases the "
-            "load on the knee: count on the comfort more than on the metres."
+            f"{percent} % further ({cadence_gain:,} m) if each step stayed as long. In "
+            "practice the quicker rhythm mostly brings shorter, lighter steps at the same "
+            "pace, which eases the load on the knee: count on the comfort more than on the "
+            "metres."
         )
         figures.append((f"+{cadence_gain:,} m", f"cadence +{percent} %"))
     lines.append(

@@ -11,6 +11,8 @@ from diagnose.knowledge.checks import check
 from diagnose.knowledge.models import NAMESPACES
 from diagnose.logic import references
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sam-sore-shin.json"
+
 
 def run_check(cli_runner, kb_dir):
     return cli_runner.invoke(cli, ["kb", "check", "--kb", str(kb_dir)])
@@ -279,3 +281,22 @@ def test_a_starting_dose_must_read_a_test_in_its_own_unit(cli_runner, kb_copy):
     assert "start_from: observation 'cadence_spm' (spm) does not measure this dose (s)" in (
         result.output
     )
+
+
+def test_a_knowledge_base_without_red_flags_is_refused(cli_runner, kb_copy):
+    (kb_copy / "rules" / "red_flags.yaml").unlink()
+    for command in (["kb", "check"], ["diagnose", str(EXAMPLE)]):
+        result = cli_runner.invoke(cli, [*command, "--kb", str(kb_copy)])
+        assert result.exit_code == 1, command
+        assert "no red flags are defined" in result.output
+
+
+@pytest.mark.parametrize("content", ["", "defectz:\n  - id: heel_strike\n"])
+def test_an_empty_or_misnamed_file_says_so_first(cli_runner, kb_copy, content):
+    (kb_copy / "rules" / "defects.yaml").write_text(content, encoding="utf-8")
+    result = run_check(cli_runner, kb_copy)
+    shown = [line for line in result.output.splitlines() if line.strip()]
+    assert shown[0].startswith("rules/defects.yaml:"), result.output
+    assert "expected a mapping" in shown[0] or "did you mean 'defects'" in shown[0]
+    assert "more problem(s) name ids that may be defined in rules/defects.yaml" in shown[1]
+    assert shown[-1] == "Error: 1 problem(s) in the knowledge base"

@@ -38,7 +38,7 @@ def check_command(kb_dir: str | None) -> None:
     kb = load_kb(_knowledge_here(kb_dir))
     findings = check(kb)
     if findings:
-        raise RunformError(f"{len(findings)} finding(s) in the knowledge base", findings)
+        raise RunformError(f"{len(findings)} problem(s) in the knowledge base", findings)
     click.echo(
         f"Knowledge base OK ({kb.root}): {len(kb.observations)} observations, "
         f"{len(kb.defects)} defects, {len(kb.causes)} causes, "

@@ -27,6 +27,7 @@ from .models import (
     Observation,
     Prescription,
     RedFlag,
+    suggest,
 )
 from .questionnaires import Questionnaire
 
@@ -174,8 +175,9 @@ def _gather(root: Path, problems: list[str], unread: list[str]) -> list[RawItem]
             if section not in SECTIONS:
                 problems.append(
                     f"{shown}:{line}: {section}: unknown section"
-                    f" (expected one of: {', '.join(SECTIONS)})"
+                    f"{suggest(str(section), SECTIONS)} (expected one of: {', '.join(SECTIONS)})"
                 )
+                unread.append(shown)  # what it defines is missing to the other files
                 continue
             if not isinstance(entries, CommentedSeq):
                 problems.append(f"{shown}:{line}: {section}: expected a list")
@@ -198,9 +200,10 @@ def _mappings(
     the files that could not be read go to `unread`."""
     for path in _yaml_files(root / folder):
         shown = path.relative_to(root).as_posix()
+        before = len(problems)
         data = read_yaml(path, shown, problems)
         if data is None or not isinstance(data, CommentedMap):
-            if data is not None:
+            if len(problems) == before:  # read, but empty or not a mapping
                 problems.append(f"{shown}:1: expected {expected}")
             if unread is not None:
                 unread.append(shown)
@@ -273,13 +276,23 @@ def load(root: Path) -> KnowledgeBase:
                 )
 
     _load_questionnaires(root, kb, known, problems)
+    if not raw_ids["red_flag"] and not problems:
+        # without them nothing could ever stop the self-guided program for pain,
+        # swelling or numbness: never run a knowledge base like that
+        problems.append(
+            "rules/red_flags.yaml: no red flags are defined (a red_flags: section in any"
+            " rules file); runform needs them to send a runner with pain, swelling or"
+            " numbness to a clinician"
+        )
     if unread:
         problems = _without_follow_ons(problems, unread)
     if problems:
-        raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems)
+        real = sum(1 for p in problems if not _FOLDED.search(p))
+        raise RunformError(f"{real} problem(s) in the knowledge base", problems)
     return kb
 
 
+_FOLDED = re.compile(r"more problem\(s\) name ids that may be defined in")
 _UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag)\b")
 
 

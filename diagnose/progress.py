@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("defects", "causes")
+KINDS = ("red_flags", "defects", "causes")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ class ClientExport(BaseModel):
     format: Literal[EXPORT_FORMAT]  # type: ignore[valid-type]
     version: int = Field(ge=1, le=EXPORT_VERSION)
     client: str = Field(min_length=1, max_length=200)
-    assessments: list[ExportedAssessment]
+    assessments: list[ExportedAssessment] = Field(min_length=1)
 
 
 def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[dict[str, Any]]]:
@@ -94,6 +94,24 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
             for error in exc.errors()
         ]
         raise RunformError(problems[0], problems) from None
+    problems = []
+    for index, item in enumerate(export.assessments):
+        at = f"{source}: assessments.{index}"
+        if item.questionnaire is not None and item.questionnaire not in kb.questionnaires:
+            problems.append(f"{at}.questionnaire: unknown questionnaire '{item.questionnaire}'")
+        for kind, known in (
+            ("defects", kb.defects),
+            ("causes", kb.causes),
+            ("red_flags", kb.red_flags),
+        ):
+            for number, finding in enumerate(getattr(item.diagnosis, kind)):
+                if finding.id not in known:
+                    problems.append(
+                        f"{at}.diagnosis.{kind}.{number}.id: unknown"
+                        f" {kind[:-1].replace('_', ' ')} '{finding.id}'"
+                    )
+    if problems:
+        raise RunformError(problems[0], problems)
     assessments = []
     for index, item in enumerate(export.assessments):
         # the answers must read as an answers file does, so the record can be diagnosed

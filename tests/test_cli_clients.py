@@ -326,3 +326,18 @@ def test_compare_goes_forward_only(cli_runner, db):
         result = run(cli_runner, "compare", "Marc", *args, "--db", db)
         assert result.exit_code == 2, args
         assert "compare goes from an earlier assessment to a later one" in result.output
+
+
+def test_compare_shows_a_red_flag_that_cleared(cli_runner, db, tmp_path):
+    flagged = tmp_path / "flag.json"
+    flagged.write_text(json.dumps({"answers": {"swelling": "yes", "heel_strike": "yes"}}))
+    cleared = tmp_path / "clear.json"
+    cleared.write_text(json.dumps({"answers": {"swelling": "no", "heel_strike": "yes"}}))
+    for answers in (flagged, cleared):
+        run(cli_runner, "intake", "Rita", "--answers", answers, "--no-input", "--db", db)
+    data = json.loads(run(cli_runner, "compare", "Rita", "--db", db, "--format", "json").output)
+    assert [c["status"] for c in data["red_flags"]] == ["resolved"]
+    text = run(cli_runner, "compare", "Rita", "--db", db).output
+    assert "Red flags" in text and "Swelling" in text
+    negative = run(cli_runner, "compare", "Rita", "--from", -1, "--db", db)
+    assert negative.exit_code == 2

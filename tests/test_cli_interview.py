@@ -230,3 +230,11 @@ def test_printout_option_writes_the_program(cli_runner, kb, engine, tmp_path):
     assert "Write your program to a file now" not in result.output  # not a terminal: no offer
     assert f"Wrote the program for Léa to {pdf}" in result.output
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_resume_keeps_the_questionnaire_it_was_started_with(cli_runner, tmp_path):
+    saved = tmp_path / "coach.json"
+    saved.write_text(json.dumps({"questionnaire": "coach-intake", "answers": {}}))
+    result = cli_runner.invoke(cli, ["interview", "-q", "self-check", "--resume", str(saved)])
+    assert result.exit_code == 2
+    assert "is a coach-intake interview; resume it without -q" in result.output

@@ -183,6 +183,36 @@ GOOD = {
             "x.json: assessments.0: runner.sessions_per_week",
         ),
         (
+            {"format": "runform-client", "version": 1, "client": "A", "assessments": []},
+            "x.json: assessments: List should have at least 1 item",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [{**GOOD, "questionnaire": "nope"}],
+            },
+            "x.json: assessments.0.questionnaire: unknown questionnaire 'nope'",
+        ),
+        (
+            {
+                "format": "runform-client",
+                "version": 1,
+                "client": "A",
+                "assessments": [
+                    {
+                        **GOOD,
+                        "diagnosis": {
+                            "defects": [{"id": "nope", "name": "N", "certainty": 0.5}],
+                            "causes": [],
+                        },
+                    }
+                ],
+            },
+            "x.json: assessments.0.diagnosis.defects.0.id: unknown defect 'nope'",
+        ),
+        (
             {"format": "runform-client", "version": 9, "client": "A", "assessments": []},
             "x.json: version: 9 is from a newer runform",
         ),

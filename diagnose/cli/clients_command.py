@@ -93,8 +93,10 @@ def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:
 
 @click.command("compare")
 @click.argument("name")
-@click.option("--from", "first", type=int, help="Assessment number to compare from.")
-@click.option("--to", "second", type=int, help="Assessment number to compare to.")
+@click.option(
+    "--from", "first", type=click.IntRange(min=1), help="Assessment number to compare from."
+)
+@click.option("--to", "second", type=click.IntRange(min=1), help="Assessment number to compare to.")
 @db_option
 @kb_option
 @format_option
@@ -139,7 +141,9 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
         f" → {after.number} ({_date(after.taken_at)})"
     )
     for kind, found in changes.items():
-        click.echo(f"\n{kind.capitalize()}")
+        if kind == "red_flags" and not found:
+            continue  # said only when there was one, then or now
+        click.echo(f"\n{kind.replace('_', ' ').capitalize()}")
         if not found:
             click.echo("  none, then or now")
             continue

@@ -145,6 +145,10 @@ def interview_command(
             f" (there are: {', '.join(sorted(kb.questionnaires))})",
             param_hint="'--questionnaire'",
         )
+    if resume_file and questionnaire and given and given.questionnaire not in (None, questionnaire):
+        raise click.UsageError(
+            f"{resume_file} is a {given.questionnaire} interview; resume it without -q"
+        )
     ident = questionnaire or (given.questionnaire if given and given.questionnaire else None)
     chosen = _questionnaire(kb, ident or "self-check")
     if name:

@@ -55,7 +55,6 @@ class Diagnosis:
     held_back: list[Finding]  # prescriptions withheld because of red flags
     unanswered: list[str]  # observation ids whose answer could still change the result
     answers: dict[str, Any]
-
     runner: dict[str, Any] = field(default_factory=dict)
     questionnaire: str | None = None
     source: str | None = None

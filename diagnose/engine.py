@@ -347,7 +347,6 @@ class Engine:
                 if certainty.get(key, 0.0) >= THRESHOLD:
                     status[key] = True
                 else:
-                    status[key] = False  # provisional: cycles are refused by kb check
                     could = any(
                         state_of(rule)[0] is None
                         for rule in self._rules_for.get(key, [])

@@ -85,9 +85,9 @@ class QuickReteMatcher(ReteMatcher):
        children that can match it; and the bus node sends a fact only down the branch of
        its own class.
     All give the same activations as experta's own matcher (a property test compares
-    the two). (Module-level patches
-    above make tokens without re-checking their types, copy a token only when an alpha
-    test passes, and skip a debug-logging check on every token.)
+    the two). Module-level patches above make tokens without re-checking their types,
+    copy a token only when an alpha test passes, and skip a debug-logging check on
+    every token.
     """
 
     INDEX_FROM = 4  # index a node's literal tests on one field when there are this many

@@ -33,11 +33,10 @@ class Progress:
 
 # What the program does with each week answer (none of them changes a conclusion).
 WEEK_USES = {
-    "sessions_per_week": "It sizes the program to your week; it changes no conclusion.",
-    "minutes_per_session": "It sizes the program to your week; it changes no conclusion.",
-    "goal_distance_km": "It sets the race that 'what it is worth' counts over; it changes "
-    "no conclusion.",
-    "height_cm": "It puts your step length in proportion; it changes no conclusion.",
+    "sessions_per_week": "It sizes the program to your week",
+    "minutes_per_session": "It sizes the program to your week",
+    "goal_distance_km": "It sets the race that 'what it is worth' counts over",
+    "height_cm": "It puts your step length in proportion",
 }
 
 
@@ -103,7 +102,7 @@ class Interview:
         """What the answer could still change, from the rules it would decide now
         (beside the question's own help text): the expert system's "why"."""
         if question.id in RUNNER_FIELDS:
-            return [WEEK_USES.get(question.id, "It is kept for the program.")]
+            return [f"{WEEK_USES[question.id]}; it changes no conclusion."]
         by_id = {rule.id: rule for rule in self.kb.rules}
         show: dict[str, None] = {}
         lower: dict[str, None] = {}

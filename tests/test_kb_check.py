@@ -33,6 +33,13 @@ def replace_line(path: Path, number: int, new: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def misspell(kb_dir: Path, pattern: str, old: str, new: str) -> tuple[Path, int]:
+    """Replace `old` by `new` on the first line matching `pattern`: (file, line)."""
+    path, number, line = first_line_matching(kb_dir, pattern)
+    replace_line(path, number, line.replace(old, new))
+    return path, number
+
+
 def test_bundled_kb_is_clean(cli_runner, kb):
     assert check(kb) == []
     result = cli_runner.invoke(cli, ["kb", "check"])
@@ -47,8 +54,7 @@ def test_bundled_examples_pass(cli_runner):
 
 
 def test_misspelled_observation_is_located_with_a_suggestion(cli_runner, kb_copy):
-    path, number, line = first_line_matching(kb_copy, r"obs: cadence_spm\b")
-    replace_line(path, number, line.replace("cadence_spm", "cadense_spm"))
+    path, number = misspell(kb_copy, r"obs: cadence_spm\b", "cadence_spm", "cadense_spm")
     result = run_check(cli_runner, kb_copy)
     assert result.exit_code == 1
     expected = f"rules/{path.name}:{number}: rules."
@@ -59,8 +65,7 @@ def test_misspelled_observation_is_located_with_a_suggestion(cli_runner, kb_copy
 
 
 def test_misspelled_conclusion_is_located(cli_runner, kb_copy):
-    path, number, line = first_line_matching(kb_copy, r"then: \{defect: heel_strike\}")
-    replace_line(path, number, line.replace("heel_strike", "heel_strik"))
+    path, number = misspell(kb_copy, r"then: \{defect: heel_strike\}", "heel_strike", "heel_strik")
     result = run_check(cli_runner, kb_copy)
     assert result.exit_code == 1
     assert f"rules/{path.name}:{number}:" in result.output
@@ -69,8 +74,7 @@ def test_misspelled_conclusion_is_located(cli_runner, kb_copy):
 
 def test_errors_of_all_files_are_collected(cli_runner, kb_copy):
     (kb_copy / "rules" / "zz_broken.yaml").write_text("defects:\n  - id: x\n    nme: y\n")
-    path, number, line = first_line_matching(kb_copy, r"obs: heel_strike\b")
-    replace_line(path, number, line.replace("heel_strike", "heelstrike"))
+    path, number = misspell(kb_copy, r"obs: heel_strike\b", "heel_strike", "heelstrike")
     result = run_check(cli_runner, kb_copy)
     assert result.exit_code == 1
     assert "rules/zz_broken.yaml:3: defects.0.nme: Extra inputs are not permitted" in result.output
@@ -251,8 +255,7 @@ def test_kb_commands_check_the_rules_folder_they_are_run_in(
 ):
     """Someone editing rules/ in their own folder checks those files, not the copy
     installed with runform."""
-    path, number, line = first_line_matching(kb_copy, r"obs: cadence_spm\b")
-    replace_line(path, number, line.replace("cadence_spm", "cadense_spm"))
+    path, number = misspell(kb_copy, r"obs: cadence_spm\b", "cadence_spm", "cadense_spm")
     monkeypatch.chdir(kb_copy)
     result = cli_runner.invoke(cli, ["kb", command])
     assert result.exit_code == 1
@@ -273,8 +276,9 @@ def test_the_cache_keeps_only_recent_copies(kb_copy):
 
 
 def test_a_starting_dose_must_read_a_test_in_its_own_unit(cli_runner, kb_copy):
-    path, number, line = first_line_matching(kb_copy, r"start_from: \{obs: plank_hold_s")
-    replace_line(path, number, line.replace("plank_hold_s", "cadence_spm"))
+    path, number = misspell(
+        kb_copy, r"start_from: \{obs: plank_hold_s", "plank_hold_s", "cadence_spm"
+    )
     result = run_check(cli_runner, kb_copy)
     assert result.exit_code == 1
     assert f"rules/{path.name}:" in result.output

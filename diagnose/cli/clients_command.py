@@ -104,7 +104,7 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
     from ..errors import RunformError
     from ..progress import compare
-    from ..render.terminal import table
+    from ..render.terminal import table, wrap
 
     with open_store(db_path) as store:
         assessments = store.assessments(name)
@@ -158,7 +158,6 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
             for c in found
         ]
         click.echo(table(rows, ["", "name", "before", "after", "change"], [11, 34, 6, 6, 6]))
-    from ..render.terminal import wrap
 
     def named(status: str) -> list[str]:
         return [c.name for found in changes.values() for c in found if c.status == status]

@@ -201,9 +201,8 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
     chosen = _questionnaire(kb, "coach-intake")
     engine = engine_for(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
-    with open_store(
-        db_path, create=True
-    ) as store:  # opened first: a bad database fails before the interview
+    # opened first: a bad database fails before the interview
+    with open_store(db_path, create=True) as store:
         # the client named on the command line is who this is, whatever the file says
         given.runner["name"] = store.known_name(name) or name
         save_path: Path | None = None

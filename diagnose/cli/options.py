@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 kb_option = click.option(
@@ -25,16 +27,12 @@ db_option = click.option(
 
 
 def default_db() -> str:
-    import os
-
     return os.path.join(click.get_app_dir("runform"), "runform.db")
 
 
 def open_store(db_path: str | None, create: bool = False):
     """The client database; only commands that add records (intake, import) create it,
     so a mistyped --db is an error, not a new empty database."""
-    import os
-
     from ..errors import RunformError
     from ..store import Store
 

@@ -284,30 +284,29 @@ def load(root: Path) -> KnowledgeBase:
             " rules file); runform needs them to send a runner with pain, swelling or"
             " numbness to a clinician"
         )
+    folded: list[str] = []
     if unread:
-        problems = _without_follow_ons(problems, unread)
+        problems, folded = _without_follow_ons(problems, unread)
     if problems:
-        real = sum(1 for p in problems if not _FOLDED.search(p))
-        raise RunformError(f"{real} problem(s) in the knowledge base", problems)
+        raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems + folded)
     return kb
 
 
-_FOLDED = re.compile(r"more problem\(s\) name ids that may be defined in")
 _UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag)\b")
 
 
-def _without_follow_ons(problems: list[str], unread: list[str]) -> list[str]:
+def _without_follow_ons(problems: list[str], unread: list[str]) -> tuple[list[str], list[str]]:
     """A file that cannot be read hides every id it defines, so every reference to them
-    elsewhere looks wrong too: show the reading errors and one line for the rest."""
+    elsewhere looks wrong too: (the problems to show, one line standing for the rest)."""
     kept = [p for p in problems if not _UNKNOWN_ID.search(p)]
     hidden = len(problems) - len(kept)
-    if hidden:
-        files = ", ".join(unread)
-        kept.append(
-            f"{unread[0]}: {hidden} more problem(s) name ids that may be defined in {files};"
-            " not shown until it reads"
-        )
-    return kept
+    if not hidden:
+        return kept, []
+    files = ", ".join(unread)
+    return kept, [
+        f"{unread[0]}: {hidden} more problem(s) name ids that may be defined in {files};"
+        " not shown until it reads"
+    ]
 
 
 def _load_questionnaires(

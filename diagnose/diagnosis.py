@@ -14,14 +14,20 @@ class Support:
     reason: str  # the rule's `because`
     certainty: float  # what this rule contributed (cf × premise certainty)
     facts: tuple[str, ...]  # the facts it fired on, e.g. "heel_strike = yes", "defect heel_strike"
+    # a rule of an evidence group that a stronger rule of the same group outweighs: it
+    # read the same evidence, so it is shown but not counted again
+    counted: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "reason": self.reason,
             "certainty": round(self.certainty, 2),
             "facts": list(self.facts),
         }
+        if not self.counted:
+            out["counted"] = False
+        return out
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class Finding:
         }
 
 
+# The health screen (REFERENCE.md: readiness questions): every screen question answered
+# and none a yes; some still open (unknown or not asked), no yes; or a red flag.
+CLEAR, INCOMPLETE, RED_FLAG = "clear", "incomplete", "red_flag"
+
+
 @dataclass
 class Diagnosis:
     defects: list[Finding]
@@ -52,7 +63,9 @@ class Diagnosis:
     prescriptions: list[Finding]
     red_flags: list[Finding]
     advice: list[Finding]
-    held_back: list[Finding]  # prescriptions withheld because of red flags
+    # prescriptions withheld (a red flag, an open health screen, or readiness not shown);
+    # each says why in details["held_back_because"]
+    held_back: list[Finding]
     unanswered: list[str]  # observation ids whose answer could still change the result
     answers: dict[str, Any]
     runner: dict[str, Any] = field(default_factory=dict)
@@ -65,12 +78,17 @@ class Diagnosis:
     # for each unanswered question, the rules its answer could still decide (the
     # interview's "why are you asking?")
     stakes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # positive evidence of readiness for load (a controlled single-leg squat, ...)
+    readiness: list[Finding] = field(default_factory=list)
+    health: str = CLEAR  # CLEAR | INCOMPLETE | RED_FLAG
+    screen_open: list[str] = field(default_factory=list)  # health questions not answered
 
     def findings(self) -> list[Finding]:
         return [
             *self.red_flags,
             *self.defects,
             *self.causes,
+            *self.readiness,
             *self.prescriptions,
             *self.advice,
             *self.held_back,
@@ -91,6 +109,8 @@ class Diagnosis:
                 "causes": [f.to_dict() for f in self.causes],
                 "prescriptions": [f.to_dict() for f in self.prescriptions],
                 "red_flags": [f.to_dict() for f in self.red_flags],
+                "readiness": [f.to_dict() for f in self.readiness],
+                "health_screen": {"status": self.health, "unanswered": list(self.screen_open)},
                 "advice": [f.to_dict() for f in self.advice],
                 "held_back": [f.to_dict() for f in self.held_back],
                 "unanswered": list(self.unanswered),

@@ -14,7 +14,7 @@ import gc
 from collections.abc import Mapping
 from typing import Any
 
-from .diagnosis import Diagnosis, Finding, Support
+from .diagnosis import CLEAR, INCOMPLETE, RED_FLAG, Diagnosis, Finding, Support
 from .experta_compat import (
     AND,
     AS,
@@ -37,6 +37,7 @@ from .knowledge.models import (
     KBRule,
     NotOf,
     ObservationTest,
+    UnlessOf,
 )
 from .logic import (
     THRESHOLD,
@@ -46,6 +47,7 @@ from .logic import (
     layers,
     observations_in,
     premise_certainty,
+    strongest_per_group,
 )
 
 
@@ -60,11 +62,14 @@ class Concluded(Fact):
 # ---------------------------------------------------------------- compiling
 
 
-def _fact_pattern(test: Any) -> Any:
-    """One observation or conclusion test as an experta fact pattern."""
+def _fact_pattern(test: Any, opposite: bool = False) -> Any:
+    """One observation or conclusion test as an experta fact pattern; `opposite`: an
+    answer that is known and fails the test (only answers can be known to fail)."""
     if isinstance(test, ObservationTest):
-        if test.is_ is not None:
-            value: Any = test.is_
+        if opposite:
+            value: Any = P(lambda v, matches=test.matches: v != UNKNOWN and not matches(v))
+        elif test.is_ is not None:
+            value = test.is_
         elif test.in_ is not None:
             # One predicate, never L(a) | L(b) | ...: those explode at reset (pyknow #7).
             value = P(lambda v, accepted=frozenset(test.in_): v in accepted)
@@ -77,27 +82,49 @@ def _fact_pattern(test: Any) -> Any:
     return Concluded(**fields)
 
 
-def _bound(test: Any, names: list[str]) -> Any:
-    """A positive test, bound to a fresh name so the trace can see the fact it matched."""
+def _bound(pattern: Any, names: list[str]) -> Any:
+    """A positive pattern, bound to a fresh name so the trace can see the fact it matched."""
     name = f"f{len(names)}"
     names.append(name)
-    return getattr(AS, name) << _fact_pattern(test)
+    return getattr(AS, name) << pattern
 
 
-def _element(condition: Any, names: list[str], negate: bool = False) -> Any:
-    """A condition as an experta conditional element, with `not` pushed down to tests."""
+# How a test is reached through the `not`s and `unless`es above it: as itself, as its
+# known opposite (`not`: an answer that fails it), as not established (`unless`), or as
+# its known opposite not established (`unless` over `not`).
+AS_IS, OPPOSITE, ABSENT, OPPOSITE_ABSENT = "as is", "opposite", "absent", "opposite absent"
+_THROUGH_NOT = {AS_IS: OPPOSITE, OPPOSITE: AS_IS, ABSENT: OPPOSITE_ABSENT, OPPOSITE_ABSENT: ABSENT}
+_THROUGH_UNLESS = {AS_IS: ABSENT, ABSENT: AS_IS}  # the models keep `unless` out of `not`
+
+
+def _element(condition: Any, names: list[str], mode: str = AS_IS) -> Any:
+    """A condition as an experta conditional element, `not` and `unless` pushed down to
+    the tests (De Morgan). `not` is three-valued: it becomes a positive match on an
+    answer known to fail the test, so an unknown or unasked answer never satisfies it;
+    `unless` is negation as failure: nothing established matches."""
     if isinstance(condition, NotOf):
-        return _element(condition.not_, names, not negate)
+        return _element(condition.not_, names, _THROUGH_NOT[mode])
+    if isinstance(condition, UnlessOf):
+        return _element(condition.unless, names, _THROUGH_UNLESS[mode])
     if isinstance(condition, (AllOf, AnyOf)):
         parts = [
-            _element(c, names, negate)
+            _element(c, names, mode)
             for c in (condition.all if isinstance(condition, AllOf) else condition.any)
         ]
-        conjunctive = isinstance(condition, AllOf) != negate  # De Morgan
+        negated = mode in (OPPOSITE, ABSENT)
+        conjunctive = isinstance(condition, AllOf) != negated  # De Morgan
         if len(parts) == 1:
             return parts[0]
         return AND(*parts) if conjunctive else OR(*parts)
-    return NOT(_fact_pattern(condition)) if negate else _bound(condition, names)
+    if isinstance(condition, ConclusionTest) and mode in (OPPOSITE, OPPOSITE_ABSENT):
+        raise TypeError("a conclusion is never known to be absent")  # the models refuse it
+    if mode == AS_IS:
+        return _bound(_fact_pattern(condition), names)
+    if mode == OPPOSITE:
+        return _bound(_fact_pattern(condition, opposite=True), names)
+    if mode == ABSENT:
+        return NOT(_fact_pattern(condition))
+    return NOT(_fact_pattern(condition, opposite=True))
 
 
 def _rhs(rule_id: str):
@@ -151,9 +178,14 @@ class _Run(KnowledgeEngine):
         if premise <= 0:
             return
         key = rule.then.key
-        self.support.setdefault(key, {})[rule_id] = rule.cf * premise
+        supports = self.support.setdefault(key, {})
+        supports[rule_id] = rule.cf * premise
         self.trace_facts.setdefault((key, rule_id), []).extend(facts)
-        cf = combine(list(self.support[key].values()))
+        if len(supports) == 1:
+            cf = supports[rule_id]
+        else:
+            by_id = self.by_id
+            cf = combine(strongest_per_group((by_id[r].group, r, c) for r, c in supports.items()))
         self.certainty[key] = cf
         # Only established conclusions are facts: one below the threshold (or pushed
         # under it by negative evidence) is not there for other rules to use.
@@ -188,9 +220,15 @@ class Engine:
         for rule in self.rules:
             self._rules_for.setdefault(rule.then.key, []).append(rule)
         # Answers the network can use: a rule tests them, and they are known ("unknown"
-        # passes no test and, like a missing answer, satisfies every `not`).
+        # passes no test, and no `not` either: like a missing answer, it is not a fact).
         self._tested = set().union(*(observations_in(r.when) for r in self.rules))
         self._opening = {rule.id: compile_opening(rule.when) for rule in self.rules}
+        self._screen = [o.id for o in kb.observations.values() if o.screen]
+        # load level -> the readiness conclusions that open it
+        self._gates: dict[str, list[str]] = {}
+        for readiness in kb.readiness.values():
+            if readiness.opens:
+                self._gates.setdefault(readiness.opens, []).append(readiness.id)
 
     # -- running
 
@@ -221,18 +259,27 @@ class Engine:
         namespace, ident = key
         entity = self.kb.entity(namespace, ident)
         supports = []
+        strongest: dict[str, str] = {}  # evidence group -> the rule that counts for it
+        for rule_id, contribution in engine.support[key].items():
+            group = engine.by_id[rule_id].group
+            if group and (
+                group not in strongest
+                or abs(contribution) > abs(engine.support[key][strongest[group]])
+            ):
+                strongest[group] = rule_id
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
             facts = sorted(_described(engine.trace_facts[(key, rule_id)]))
             facts += self._negations(rule.when, engine)
-            supports.append(Support(rule_id, rule.because, contribution, tuple(facts)))
-        supports.sort(key=lambda s: (-s.certainty, s.rule))
+            counted = rule.group is None or strongest[rule.group] == rule_id
+            supports.append(Support(rule_id, rule.because, contribution, tuple(facts), counted))
+        supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
         inputs = self._treated(engine, key)
         details: dict[str, Any] = {}
         if namespace == "prescription":
             details = {
                 "category": entity.category,
-                "dose": entity.dose.text() if entity.dose else None,
+                "dose": entity.dose_for(engine.answers) or None,
                 "dose_after_run": entity.dose_after_run.text() if entity.dose_after_run else None,
                 "minutes": entity.minutes,
                 "when": list(entity.when),
@@ -260,10 +307,13 @@ class Engine:
         return found
 
     def _negations(self, condition: Any, engine: _Run) -> list[str]:
-        """Words for the `not` parts that held, so the trace shows what was absent."""
+        """Words for the `unless` parts that held, so the trace shows what was not
+        established (a `not` matched answers, which the trace already shows)."""
+        if isinstance(condition, UnlessOf):
+            if premise_certainty(condition.unless, engine.answers, engine.certainty_of) == 0:
+                return [f"not established: {_words(condition.unless)}"]
+            return []
         if isinstance(condition, NotOf):
-            if premise_certainty(condition.not_, engine.answers, engine.certainty_of) == 0:
-                return [f"not ({_words(condition.not_)})"]
             return []
         found: list[str] = []
         for child in (
@@ -293,10 +343,15 @@ class Engine:
             found[key[0]].append(self._finding(engine, key))
         red_flags = found["red_flag"]
         unanswered, open_rules, stakes = self.open_questions(answers, engine.certainty)
+        screen_open = [o for o in self._screen if answers.get(o, UNKNOWN) == UNKNOWN]
+        health = RED_FLAG if red_flags else INCOMPLETE if screen_open else CLEAR
+        ready = {f.id for f in found["readiness"]}
         prescriptions, advice, held_back = [], [], []
         for finding in found["prescription"]:
             entity = self.kb.prescriptions[finding.id]
-            if red_flags and not entity.allowed_with_red_flag:
+            reason = self._held_back_because(entity, health, ready)
+            if reason:
+                finding.details["held_back_because"] = reason
                 held_back.append(finding)
             elif entity.category == "advice":
                 advice.append(finding)
@@ -317,7 +372,24 @@ class Engine:
             questionnaire=questionnaire,
             source=source,
             fired=frozenset(rule for supports in engine.support.values() for rule in supports),
+            readiness=found["readiness"],
+            health=health,
+            screen_open=screen_open,
         )
+
+    def _held_back_because(self, entity: Any, health: str, ready: set[str]) -> str | None:
+        """The one load policy (REFERENCE.md, readiness for load): a red flag keeps only
+        gentle mobility and the advice to see a clinician; an open health screen keeps
+        gentle work; a load level that a readiness opens needs that readiness shown."""
+        if health == RED_FLAG:
+            return None if entity.allowed_with_red_flag else "a red flag: see a clinician first"
+        if health == INCOMPLETE and entity.load != "gentle":
+            return "health questions unanswered: gentle work only until they are"
+        missing = [r for r in self._gates.get(entity.load, ()) if r not in ready]
+        if missing:
+            names = "; ".join(self.kb.readiness[r].name for r in missing)
+            return f"readiness not shown yet: {names}"
+        return None
 
     # -- what could still change the result
 
@@ -398,6 +470,8 @@ def _words(condition: Any) -> str:
         return condition.words()
     if isinstance(condition, NotOf):
         return f"not ({_words(condition.not_)})"
+    if isinstance(condition, UnlessOf):
+        return f"unless ({_words(condition.unless)})"
     joiner, parts = (
         (" and ", condition.all) if isinstance(condition, AllOf) else (" or ", condition.any)
     )

@@ -7,7 +7,7 @@ order the conclusions into layers so that certainty is final before it is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .errors import RunformError
@@ -19,6 +19,7 @@ from .knowledge.models import (
     KBRule,
     NotOf,
     ObservationTest,
+    UnlessOf,
 )
 
 THRESHOLD = 0.2  # conclusions below this certainty are dropped (and count as absent)
@@ -50,10 +51,27 @@ def combine(contributions: list[float]) -> float:
     return positive + negative
 
 
+def strongest_per_group(supports: Iterable[tuple[str | None, str, float]]) -> list[float]:
+    """The contributions MYCIN may combine, from (group, rule, contribution) triples:
+    rules in one evidence group read the same evidence, so only the strongest of them
+    counts; a rule without a group is its own evidence."""
+    strongest: dict[str, float] = {}
+    for group, rule, cf in supports:
+        key = f"group:{group}" if group else f"rule:{rule}"
+        if key not in strongest or abs(cf) > abs(strongest[key]):
+            strongest[key] = cf
+    return list(strongest.values())
+
+
+def _undecided(test: ConclusionTest) -> bool | None:
+    return None
+
+
 def premise_certainty(
     condition: Any, answers: Mapping[str, Any], certainty_of: Callable[[ConclusionTest], float]
 ) -> float:
-    """How certain a premise is: all → min, any → max, not → 1 if absent, answers → 1."""
+    """How certain a premise is: all → min, any → max, answers → 1; `not` → 1 only when
+    the answers show the inside false; `unless` → 1 when the inside is not established."""
     if isinstance(condition, ObservationTest):
         return 1.0 if condition.matches(answers.get(condition.obs)) else 0.0
     if isinstance(condition, ConclusionTest):
@@ -63,7 +81,9 @@ def premise_certainty(
     if isinstance(condition, AnyOf):
         return max(premise_certainty(c, answers, certainty_of) for c in condition.any)
     if isinstance(condition, NotOf):
-        return 0.0 if premise_certainty(condition.not_, answers, certainty_of) > 0 else 1.0
+        return 1.0 if truth(condition.not_, answers, _undecided) is False else 0.0
+    if isinstance(condition, UnlessOf):
+        return 0.0 if premise_certainty(condition.unless, answers, certainty_of) > 0 else 1.0
     raise TypeError(condition)
 
 
@@ -91,10 +111,16 @@ def truth(
         if True in parts:
             return True
         return None if None in parts else False
-    if isinstance(condition, NotOf):
-        inner = truth(condition.not_, answers, status_of)
+    if isinstance(condition, (NotOf, UnlessOf)):
+        # `unless` differs from `not` only once the answers are all in (an unknown then
+        # counts as acceptable); while they can still come, both are open
+        inner = truth(negated(condition), answers, status_of)
         return None if inner is None else not inner
     raise TypeError(condition)
+
+
+def negated(condition: NotOf | UnlessOf) -> Any:
+    return condition.not_ if isinstance(condition, NotOf) else condition.unless
 
 
 Opening = Callable[
@@ -131,8 +157,8 @@ def compile_opening(condition: Any) -> Opening:
             return status_of(condition), []
 
         return conclusion
-    if isinstance(condition, NotOf):
-        inner = compile_opening(condition.not_)
+    if isinstance(condition, (NotOf, UnlessOf)):
+        inner = compile_opening(negated(condition))
 
         def negation(answers, status_of):
             value, found = inner(answers, status_of)
@@ -165,8 +191,8 @@ def children(condition: Any) -> list[Any]:
         return condition.all
     if isinstance(condition, AnyOf):
         return condition.any
-    if isinstance(condition, NotOf):
-        return [condition.not_]
+    if isinstance(condition, (NotOf, UnlessOf)):
+        return [negated(condition)]
     return []
 
 

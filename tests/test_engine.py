@@ -3,10 +3,12 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from runners import SCREEN_CLEAR
 
 HELD_BACK_LOADS = {"moderate", "loaded", "plyometric"}
 
 WEAK = {
+    **SCREEN_CLEAR,
     "plank_hold_s": 15,
     "side_plank_hold_s": 10,
     "calf_raise_reps": 8,

@@ -43,7 +43,7 @@ def check_command(kb_dir: str | None) -> None:
         f"Knowledge base OK ({kb.root}): {len(kb.observations)} observations, "
         f"{len(kb.defects)} defects, {len(kb.causes)} causes, "
         f"{len(kb.prescriptions)} prescriptions, {len(kb.red_flags)} red flags, "
-        f"{len(kb.rules)} rules."
+        f"{len(kb.readiness)} readiness checks, {len(kb.rules)} rules."
     )
 
 

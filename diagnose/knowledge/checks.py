@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import RunformError
 from ..logic import layers, observations_in, references
+from . import soundness
 from .loader import KnowledgeBase
 from .models import NAMESPACES, Prescription, suggest
 
@@ -112,6 +113,7 @@ def check(kb: KnowledgeBase) -> list[str]:
                     f"{at('prescription', ident)}: prescription '{ident}': start_from: {problem}"
                 )
 
+    findings += soundness.findings(kb)
     findings += _questionnaire_findings(kb)
     return sorted(set(findings), key=_by_place)
 

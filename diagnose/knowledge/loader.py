@@ -26,7 +26,9 @@ from .models import (
     KnownIds,
     Observation,
     Prescription,
+    Readiness,
     RedFlag,
+    passed_rule,
     suggest,
 )
 from .questionnaires import Questionnaire
@@ -38,6 +40,7 @@ ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "causes": (Cause, "cause"),
     "prescriptions": (Prescription, "prescription"),
     "red_flags": (RedFlag, "red_flag"),
+    "readiness": (Readiness, "readiness"),
 }
 SECTIONS = (*ENTITY_SECTIONS, "rules")
 
@@ -73,12 +76,15 @@ class KnowledgeBase:
     causes: dict[str, Cause] = field(default_factory=dict)
     prescriptions: dict[str, Prescription] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    readiness: dict[str, Readiness] = field(default_factory=dict)
     rules: list[KBRule] = field(default_factory=list)
     # ("observation" | "defect" | ... | "rule", id) -> where it is defined
     where: dict[tuple[str, str], Where] = field(default_factory=dict)
     # (rule id, example index) -> where that example is
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
     questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
+    # rules the knowledge implies rather than states (a catalogue item's passed_when)
+    implied_rules: set[str] = field(default_factory=set)
 
     def entities(self, namespace: str) -> dict[str, Any]:
         return {
@@ -87,6 +93,7 @@ class KnowledgeBase:
             "cause": self.causes,
             "prescription": self.prescriptions,
             "red_flag": self.red_flags,
+            "readiness": self.readiness,
         }[namespace]
 
     def entity(self, namespace: str, ident: str) -> Any:
@@ -259,6 +266,7 @@ def load(root: Path) -> KnowledgeBase:
         cause=raw_ids["cause"],
         prescription=raw_ids["prescription"],
         red_flag=raw_ids["red_flag"],
+        readiness=raw_ids["readiness"],
     )
     for item in live:
         if item.section in ("observations", "rules"):
@@ -275,6 +283,18 @@ def load(root: Path) -> KnowledgeBase:
                     item.where.file, examples.lc.item(index)[0] + 1
                 )
 
+    for item in kb.prescriptions.values():
+        if item.passed_when is not None:
+            implied = passed_rule(item)
+            if ("rule", implied.id) in kb.where:
+                problems.append(
+                    f"{kb.where[('rule', implied.id)]}: rule id '{implied.id}' is taken by the"
+                    f" rule that prescription '{item.id}''s passed_when stands for"
+                )
+                continue
+            kb.rules.append(implied)
+            kb.implied_rules.add(implied.id)
+            kb.where[("rule", implied.id)] = kb.where[("prescription", item.id)]
     _load_questionnaires(root, kb, known, problems)
     if not raw_ids["red_flag"] and not problems:
         # without them nothing could ever stop the self-guided program for pain,
@@ -292,7 +312,7 @@ def load(root: Path) -> KnowledgeBase:
     return kb
 
 
-_UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag)\b")
+_UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag|readiness)\b")
 
 
 def _without_follow_ons(problems: list[str], unread: list[str]) -> tuple[list[str], list[str]]:

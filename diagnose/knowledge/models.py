@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
@@ -29,7 +30,15 @@ Text = Annotated[str, Field(min_length=1)]
 UNKNOWN = "unknown"
 SCALE_MAX = 4
 
-NAMESPACES = ("defect", "cause", "prescription", "red_flag")
+NAMESPACES = ("defect", "cause", "prescription", "red_flag", "readiness")
+# How heavy an exercise is. Anything above gentle needs an answered health screen; a
+# level that a readiness conclusion `opens` also needs that conclusion (REFERENCE.md:
+# readiness for load).
+LOADS = ("gentle", "moderate", "loaded", "plyometric")
+# Where an answer comes from, weakest first: what the runner feels or reports, what a
+# coach (or a video) sees, a screening test, a device measurement. Stronger evidence
+# must be able to overrule weaker (`kb check`).
+EVIDENCE = ("reported", "felt", "seen", "tested", "measured")
 # Where in the week an item belongs (REFERENCE.md "Doses and timing").
 SLOTS = (
     "before_run",  # after the 5-10 min jog, before the run proper
@@ -64,6 +73,7 @@ class KnownIds:
     cause: set[str] = field(default_factory=set)
     prescription: set[str] = field(default_factory=set)
     red_flag: set[str] = field(default_factory=set)
+    readiness: set[str] = field(default_factory=set)
     sections: set[str] | None = None  # of the questionnaire being read
 
     def of(self, namespace: str) -> set[str]:
@@ -91,6 +101,14 @@ class Observation(Strict):
     choices: list[Id] | None = None
     scale_labels: tuple[Text, Text] | None = Field(
         None, description="what 0 and 4 mean on a 0-4 scale"
+    )
+    evidence: Literal[EVIDENCE] = Field(  # type: ignore[valid-type]
+        "felt", description="where the answer comes from; measured outweighs felt"
+    )
+    screen: bool = Field(
+        False,
+        description="a health-screen question: until every one is answered, only gentle "
+        "work is prescribed",
     )
     source: str | None = None
 
@@ -206,17 +224,24 @@ class Dose(Strict):
             raise ValueError("reps_max needs reps and must be above it")
         return self
 
-    def text(self) -> str:
+    def text_amount(self) -> str:
         if self.reps is not None:
             amount = f"{self.reps}–{self.reps_max}" if self.reps_max else f"{self.reps}"
-            amount += " reps"
-        elif self.metres is not None:
-            amount = f"{self.metres} m"
-        else:
-            amount = f"{self.seconds} s"
+            return amount + " reps"
+        if self.metres is not None:
+            return f"{self.metres} m"
+        return f"{self.seconds} s"
+
+    def text(self) -> str:
+        amount = self.text_amount()
         side = " each side" if self.each_side else ""
         rest = f", {self.rest}" if self.rest else ""
         return f"{self.sets} × {amount}{side}{rest}"
+
+
+# Starting holds are rounded down to this many seconds, and never below the floor.
+HOLD_STEP_S = 5
+SHORTEST_START_S = 10
 
 
 class StartFrom(Strict):
@@ -242,8 +267,13 @@ class Prescription(Strict):
     cues: list[Text] = Field(default_factory=list)
     pitfalls: list[Text] = Field(default_factory=list)
     difficulty: int = Field(ge=1, le=3, description="1 simplest; learn these first")
-    load: Literal["gentle", "moderate", "loaded", "plyometric"]
+    load: Literal[LOADS]  # type: ignore[valid-type]
     progression: Id | None = Field(None, description="what to move on to once learned")
+    passed_when: Condition | None = Field(
+        None,
+        description="the runner already passes this exercise's own test: it is not "
+        "prescribed (a side plank held 50 s needs no side-plank work)",
+    )
     start_from: StartFrom | None = Field(
         None, description="a runner whose test falls short of the dose starts lower"
     )
@@ -260,6 +290,29 @@ class Prescription(Strict):
         if self.category == "advice":
             return self.keep_with_red_flag
         return self.category == "mobility" and self.load == "gentle"
+
+    def dose_for(self, answers: Mapping[str, Any]) -> str:
+        """The catalogue's dose, or, for a runner whose own test falls short of it, a
+        start at a share of their result that builds to the target (a plank held 35 s
+        starts at 3 × 25 s, not 3 × 60 s). The diagnosis and the printout both use it."""
+        dose = self.dose
+        if dose is None:
+            return ""
+        start = self.start_from
+        own = answers.get(start.obs) if start else None
+        if start is None or isinstance(own, bool) or not isinstance(own, (int, float)):
+            return dose.text()
+        if dose.seconds is not None and own < dose.seconds:
+            step = HOLD_STEP_S
+            begin = max(SHORTEST_START_S, int(own * start.share) // step * step)
+            if begin < dose.seconds:
+                started = dose.model_copy(update={"seconds": begin})
+                return f"{started.text()}, building to {dose.seconds} s"
+        if dose.reps is not None and own * start.share < dose.reps:
+            begin = max(1, int(own * start.share))
+            started = dose.model_copy(update={"reps": begin, "reps_max": None})
+            return f"{started.text()}, building to {dose.text_amount()}"
+        return dose.text()
 
     @model_validator(mode="after")
     def _exercise_fields(self) -> Prescription:
@@ -287,6 +340,21 @@ class RedFlag(Strict):
     id: Id
     name: Text
     advice: Text
+    source: str | None = None
+
+
+class Readiness(Strict):
+    """Positive evidence that a runner is ready for a kind of work (REFERENCE.md:
+    readiness for load), concluded by rules from tests, never from a missing answer."""
+
+    id: Id
+    name: Text
+    description: Text
+    opens: Literal[LOADS] | None = Field(  # type: ignore[valid-type]
+        None,
+        description="the load level this readiness opens: every rule prescribing work of "
+        "that level must require it, and the engine holds such work back without it",
+    )
     source: str | None = None
 
 
@@ -319,7 +387,10 @@ class ObservationTest(Strict):
                 f"unknown observation '{self.obs}'{suggest(self.obs, known.observations)}"
             )
         if UNKNOWN in [self.is_, *(self.in_ or [])]:
-            raise ValueError("'unknown' never satisfies a test; use `not` for 'not answered yes'")
+            raise ValueError(
+                "'unknown' never satisfies a test; write `unless:` for 'not answered yes,"
+                " or not known'"
+            )
         try:
             # Store canonical values ("Yes" -> "yes", 3.0 -> 3) so matching is a set lookup.
             if self.is_ is not None:
@@ -373,12 +444,13 @@ class ConclusionTest(Strict):
     cause: str | None = None
     prescription: str | None = None
     red_flag: str | None = None
+    readiness: str | None = None
 
     @model_validator(mode="after")
     def _one_reference(self, info: ValidationInfo) -> ConclusionTest:
         given = [(ns, getattr(self, ns)) for ns in NAMESPACES if getattr(self, ns) is not None]
         if len(given) != 1:
-            raise ValueError("name exactly one of: defect, cause, prescription, red_flag")
+            raise ValueError(f"name exactly one of: {', '.join(NAMESPACES)}")
         namespace, ident = given[0]
         known = _known(info)
         if known is not None and ident != "*" and ident not in known.of(namespace):
@@ -408,16 +480,69 @@ class AnyOf(Strict):
 
 
 class NotOf(Strict):
+    """Three-valued negation: holds only when the answers show the inside is false. An
+    unknown or unasked answer never makes a `not` true."""
+
     not_: Condition = Field(alias="not")
+
+    @model_validator(mode="after")
+    def _answers_only(self) -> NotOf:
+        if _has_unless(self.not_):
+            raise ValueError("`unless` cannot go inside `not`: say it the other way round")
+        if any(isinstance(t, ConclusionTest) for t in _tests(self.not_)):
+            raise ValueError(
+                "`not` needs answers that show the opposite, and a conclusion is never shown"
+                ' absent: test the answers (e.g. not: {obs: ..., is: "yes"}), require positive'
+                " evidence (e.g. {readiness: ...}), or write `unless:` to accept 'not"
+                " concluded, or not known'"
+            )
+        return self
+
+
+class UnlessOf(Strict):
+    """Negation as failure, said explicitly: holds unless the inside is established, so
+    an unknown or unasked answer counts as acceptable here."""
+
+    unless: Condition
+
+
+def _tests(condition: Any) -> list[Any]:
+    if isinstance(condition, AllOf):
+        return [t for c in condition.all for t in _tests(c)]
+    if isinstance(condition, AnyOf):
+        return [t for c in condition.any for t in _tests(c)]
+    if isinstance(condition, NotOf):
+        return _tests(condition.not_)
+    if isinstance(condition, UnlessOf):
+        return _tests(condition.unless)
+    return [condition]
+
+
+def _has_unless(condition: Any) -> bool:
+    if isinstance(condition, UnlessOf):
+        return True
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = condition.all if isinstance(condition, AllOf) else condition.any
+        return any(_has_unless(c) for c in parts)
+    if isinstance(condition, NotOf):
+        return _has_unless(condition.not_)
+    return False
+
+
+CONDITION_KEYS = ("all", "any", "not", "unless", "obs")
 
 
 def _condition_tag(value: Any) -> str | None:
     if isinstance(value, BaseModel):
-        return {AllOf: "all", AnyOf: "any", NotOf: "not", ObservationTest: "obs"}.get(
-            type(value), "fact"
-        )
+        return {
+            AllOf: "all",
+            AnyOf: "any",
+            NotOf: "not",
+            UnlessOf: "unless",
+            ObservationTest: "obs",
+        }.get(type(value), "fact")
     if isinstance(value, dict):
-        for key in ("all", "any", "not", "obs"):
+        for key in CONDITION_KEYS:
             if key in value:
                 return key
         if any(ns in value for ns in NAMESPACES):
@@ -430,6 +555,7 @@ Condition = Annotated[
         Annotated[AllOf, Tag("all")],
         Annotated[AnyOf, Tag("any")],
         Annotated[NotOf, Tag("not")],
+        Annotated[UnlessOf, Tag("unless")],
         Annotated[ObservationTest, Tag("obs")],
         Annotated[ConclusionTest, Tag("fact")],
     ],
@@ -437,13 +563,15 @@ Condition = Annotated[
         _condition_tag,
         custom_error_type="condition",
         custom_error_message=(
-            "a condition needs one of: all, any, not, obs, defect, cause, prescription, red_flag"
+            f"a condition needs one of: {', '.join((*CONDITION_KEYS, *NAMESPACES))}"
         ),
     ),
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
+UnlessOf.model_rebuild()
+Prescription.model_rebuild()
 
 
 # ---------------------------------------------------------------- rules
@@ -454,12 +582,13 @@ class Conclusion(Strict):
     cause: Id | None = None
     prescription: Id | None = None
     red_flag: Id | None = None
+    readiness: Id | None = None
 
     @model_validator(mode="after")
     def _one_target(self, info: ValidationInfo) -> Conclusion:
         given = [(ns, getattr(self, ns)) for ns in NAMESPACES if getattr(self, ns) is not None]
         if len(given) != 1:
-            raise ValueError("conclude exactly one of: defect, cause, prescription, red_flag")
+            raise ValueError(f"conclude exactly one of: {', '.join(NAMESPACES)}")
         namespace, ident = given[0]
         known = _known(info)
         if known is not None and ident not in known.of(namespace):
@@ -515,6 +644,11 @@ class KBRule(Strict):
     then: Conclusion
     cf: float = Field(ge=-1.0, le=1.0)
     because: Text
+    group: Id | None = Field(
+        None,
+        description="rules for the same conclusion that read the same evidence share a "
+        "group: when several of them fire, only the strongest counts",
+    )
     examples: list[Example] = Field(min_length=2)
     source: str | None = None
 
@@ -531,3 +665,20 @@ class KBRule(Strict):
         if not any(e.fires for e in examples) or all(e.fires for e in examples):
             raise ValueError("give at least one example that fires and one that does not")
         return examples
+
+
+def passed_rule(item: Prescription) -> KBRule:
+    """The rule a catalogue item's `passed_when` stands for: a runner who already passes
+    the exercise's own test does not need it (certainty -1 rules it out, whatever else
+    prescribes it). Built, not validated: its parts were validated with the item."""
+    return KBRule.model_construct(
+        id=f"passed_{item.id}",
+        when=item.passed_when,
+        then=Conclusion.model_construct(prescription=item.id),
+        cf=-1.0,
+        because=f"You already pass the test this exercise trains for, so {item.name.lower()}"
+        " is not needed.",
+        group=None,
+        examples=[],
+        source="catalogue (passed_when)",
+    )

@@ -269,34 +269,6 @@ def why(treats: list[Treated]) -> str:
     return f"For {listed}."
 
 
-# Starting holds are rounded down to this many seconds, and never below the floor.
-HOLD_STEP_S = 5
-SHORTEST_START_S = 10
-
-
-def dose_for(rx: Prescription, answers: dict[str, Any]) -> str:
-    """The catalogue's dose, or, for a runner whose own test falls short of it, a start
-    at a share of their result that builds to the catalogue's target (a plank held
-    35 s starts at 3 × 25 s, not 3 × 60 s)."""
-    dose = rx.dose
-    if dose is None:
-        return ""
-    start = rx.start_from
-    own = answers.get(start.obs) if start else None
-    if start is None or isinstance(own, bool) or not isinstance(own, (int, float)):
-        return dose.text()
-    if dose.seconds is not None and own < dose.seconds:
-        begin = max(SHORTEST_START_S, int(own * start.share) // HOLD_STEP_S * HOLD_STEP_S)
-        if begin < dose.seconds:
-            started = dose.model_copy(update={"seconds": begin})
-            return f"{started.text()}, building to {dose.seconds} s"
-    if dose.reps is not None and own < dose.reps:
-        begin = max(1, int(own * start.share))
-        started = dose.model_copy(update={"reps": begin, "reps_max": None})
-        return f"{started.text()}, building to {dose.reps} reps"
-    return dose.text()
-
-
 def items_of(
     plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis, sessions: int
 ) -> list[list[Item]]:
@@ -309,7 +281,7 @@ def items_of(
             if p.long_hold and rx.dose_after_run:
                 dose_text = rx.dose_after_run.text()
             else:
-                dose_text = dose_for(rx, diagnosis.answers)
+                dose_text = rx.dose_for(diagnosis.answers)
             item = Item(
                 exercise=rx.id,
                 name=rx.name,

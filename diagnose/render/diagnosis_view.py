@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diagnosis import Diagnosis, Finding
+from ..diagnosis import INCOMPLETE, Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.models import UNKNOWN
 
@@ -108,28 +108,60 @@ def unanswered_lines(diagnosis: Diagnosis, kb: KnowledgeBase, limit: int = 8) ->
     return lines
 
 
+def _signed(value: float) -> str:
+    return f"{'+' if value >= 0 else '−'}{abs(value):.2f}"
+
+
 def how(finding: Finding) -> list[str]:
     """The HOW trace of one conclusion, in plain words, one line per supporting rule."""
     lines = []
     for support in finding.because:
         facts = "; ".join(support.facts)
-        sign = "+" if support.certainty >= 0 else "−"
+        counted = "" if support.counted else " (same evidence as a stronger rule: not counted)"
         lines.append(
-            f"{sign}{abs(support.certainty):.2f} from rule {support.rule}: {support.reason}"
+            f"{_signed(support.certainty)} from rule {support.rule}{counted}: {support.reason}"
             + (f" [{facts}]" if facts else "")
         )
-    if len(finding.because) > 1:
-        parts = " and ".join(
-            f"{'+' if s.certainty >= 0 else '−'}{abs(s.certainty):.2f}" for s in finding.because
-        )
+    counted = [s for s in finding.because if s.counted]
+    if len(counted) > 1:
+        parts = " and ".join(_signed(s.certainty) for s in counted)
         lines.append(f"combined ({parts}) → {finding.certainty:.2f}")
     return lines
+
+
+def health_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
+    """The health screen when it is open: what is unanswered, and what that holds back."""
+    if diagnosis.health != INCOMPLETE:
+        return []
+    names = "; ".join(kb.observations[o].name for o in diagnosis.screen_open)
+    return [
+        f"Health questions unanswered ({len(diagnosis.screen_open)}): {names}.",
+        "Until every health question is answered, only gentle work is prescribed;"
+        " anything harder waits.",
+    ]
+
+
+def readiness_line(diagnosis: Diagnosis) -> str | None:
+    if not diagnosis.readiness:
+        return None
+    shown = "; ".join(f"{f.name} ({certainty(f.certainty)})" for f in diagnosis.readiness)
+    return f"Ready for load: {shown}."
+
+
+def held_back_lines(diagnosis: Diagnosis) -> list[str]:
+    """What is held back, one line per reason."""
+    by_reason: dict[str, list[str]] = {}
+    for finding in diagnosis.held_back:
+        reason = finding.details.get("held_back_because", "held back")
+        by_reason.setdefault(reason, []).append(finding.name)
+    return [f"Held back ({reason}): {'; '.join(names)}." for reason, names in by_reason.items()]
 
 
 def explained(diagnosis: Diagnosis) -> list[tuple[str, list[str]]]:
     """(heading, HOW lines) for every conclusion, red flags first."""
     kinds = {
         "red_flag": "red flag",
+        "readiness": "readiness",
         "defect": "defect",
         "cause": "cause",
         "prescription": "prescription",

@@ -34,6 +34,9 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
             f"- **{escape(f.name)}**: {escape(f.details['advice'])}" for f in diagnosis.red_flags
         ]
         out.append("")
+    health = view.health_lines(diagnosis, kb)
+    if health:
+        out += ["## Health questions unanswered", "", *[escape(line) for line in health], ""]
     for table in view.tables(diagnosis, kb):
         out += [f"## {table.heading}", ""]
         if table.rows:
@@ -46,9 +49,12 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out += ["## Advice", ""]
         out += [f"- **{escape(a.name)}**: {escape(a.details['text'])}" for a in diagnosis.advice]
         out.append("")
+    ready = view.readiness_line(diagnosis)
+    if ready:
+        out += [escape(ready), ""]
     if diagnosis.held_back:
-        out += ["## Held back until a clinician has cleared you", ""]
-        out += [f"- {escape(f.name)}" for f in diagnosis.held_back]
+        out += ["## Held back", ""]
+        out += [f"- {escape(line)}" for line in view.held_back_lines(diagnosis)]
         out.append("")
     for line in view.unanswered_lines(diagnosis, kb):
         out += [escape(line), ""]

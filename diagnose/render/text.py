@@ -36,6 +36,10 @@ def render_diagnosis(
             out.append(_wrap(f"! {flag.name}: {flag.details['advice']}"))
         out.append("")
 
+    health = view.health_lines(diagnosis, kb)
+    if health:
+        out += [*(_wrap(line, "") for line in health), ""]
+
     for shown in view.tables(diagnosis, kb):
         out.append(shown.heading)
         if shown.rows:
@@ -49,9 +53,11 @@ def render_diagnosis(
         for item in diagnosis.advice:
             out.append(_wrap(f"- {item.name}: {item.details['text']}"))
         out.append("")
-    if diagnosis.held_back:
-        names = "; ".join(f.name for f in diagnosis.held_back)
-        out += [_wrap(f"Held back until a clinician has cleared you: {names}.", ""), ""]
+    ready = view.readiness_line(diagnosis)
+    if ready:
+        out += [_wrap(ready, ""), ""]
+    for line in view.held_back_lines(diagnosis):
+        out += [_wrap(line, ""), ""]
     for line in view.unanswered_lines(diagnosis, kb):
         out += [_wrap(line, ""), ""]
 

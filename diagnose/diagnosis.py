@@ -82,6 +82,8 @@ class Diagnosis:
     readiness: list[Finding] = field(default_factory=list)
     health: str = CLEAR  # CLEAR | INCOMPLETE | RED_FLAG
     screen_open: list[str] = field(default_factory=list)  # health questions not answered
+    # the load levels this runner may be given (a red flag: none but gentle mobility)
+    open_loads: frozenset[str] = frozenset({"gentle", "moderate", "loaded"})
 
     def findings(self) -> list[Finding]:
         return [

@@ -29,6 +29,7 @@ from .experta_compat import (
 )
 from .knowledge import KnowledgeBase
 from .knowledge.models import (
+    LOADS,
     NAMESPACES,
     UNKNOWN,
     AllOf,
@@ -296,14 +297,14 @@ class Engine:
         )
 
     def _treated(self, engine: _Run, key: Key) -> set[Key]:
-        """The conclusions a finding rests on; a prescription that follows another one
-        (e.g. ankle circles after calf work) treats what that one treats."""
+        """The conclusions a finding rests on directly. An add-on that follows another
+        exercise (ankle circles after the foot walks) treats nothing of its own: it is
+        not a first choice for anything, only a companion."""
         found: set[Key] = set()
         for rule_id in engine.support[key]:
             for fact in engine.trace_facts[(key, rule_id)]:
-                if isinstance(fact, Concluded):
-                    used = (fact["ns"], fact["id"])
-                    found |= self._treated(engine, used) if used[0] == "prescription" else {used}
+                if isinstance(fact, Concluded) and fact["ns"] != "prescription":
+                    found.add((fact["ns"], fact["id"]))
         return found
 
     def _negations(self, condition: Any, engine: _Run) -> list[str]:
@@ -346,10 +347,11 @@ class Engine:
         screen_open = [o for o in self._screen if answers.get(o, UNKNOWN) == UNKNOWN]
         health = RED_FLAG if red_flags else INCOMPLETE if screen_open else CLEAR
         ready = {f.id for f in found["readiness"]}
+        open_loads = self._open_loads(health, ready)
         prescriptions, advice, held_back = [], [], []
         for finding in found["prescription"]:
             entity = self.kb.prescriptions[finding.id]
-            reason = self._held_back_because(entity, health, ready)
+            reason = self._held_back_because(entity, health, open_loads)
             if reason:
                 finding.details["held_back_because"] = reason
                 held_back.append(finding)
@@ -375,21 +377,32 @@ class Engine:
             readiness=found["readiness"],
             health=health,
             screen_open=screen_open,
+            open_loads=open_loads,
         )
 
-    def _held_back_because(self, entity: Any, health: str, ready: set[str]) -> str | None:
-        """The one load policy (REFERENCE.md, readiness for load): a red flag keeps only
-        gentle mobility and the advice to see a clinician; an open health screen keeps
-        gentle work; a load level that a readiness opens needs that readiness shown."""
+    def _open_loads(self, health: str, ready: set[str]) -> frozenset[str]:
+        """The one load policy (REFERENCE.md, readiness for load): a red flag stops the
+        self-guided program (gentle mobility aside, see Prescription); an open health
+        screen keeps to gentle work; a load level that a readiness opens needs it shown."""
+        if health == RED_FLAG:
+            return frozenset()
+        if health == INCOMPLETE:
+            return frozenset({"gentle"})
+        return frozenset(
+            load for load in LOADS if all(r in ready for r in self._gates.get(load, ()))
+        )
+
+    def _held_back_because(
+        self, entity: Any, health: str, open_loads: frozenset[str]
+    ) -> str | None:
         if health == RED_FLAG:
             return None if entity.allowed_with_red_flag else "a red flag: see a clinician first"
-        if health == INCOMPLETE and entity.load != "gentle":
+        if entity.load in open_loads:
+            return None
+        if health == INCOMPLETE:
             return "health questions unanswered: gentle work only until they are"
-        missing = [r for r in self._gates.get(entity.load, ()) if r not in ready]
-        if missing:
-            names = "; ".join(self.kb.readiness[r].name for r in missing)
-            return f"readiness not shown yet: {names}"
-        return None
+        names = "; ".join(self.kb.readiness[r].name for r in self._gates[entity.load])
+        return f"readiness not shown yet: {names}"
 
     # -- what could still change the result
 

@@ -57,6 +57,17 @@ def test_text_by_default(cli_runner, answers):
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
+def add_ons(kb) -> set[str]:
+    """Exercises a rule prescribes because another exercise is prescribed."""
+    from diagnose.logic import tests
+
+    return {
+        rule.then.ident
+        for rule in kb.rules
+        if any(getattr(t, "namespace", None) == "prescription" for t in tests(rule.when))
+    }
+
+
 def test_json_contract(cli_runner, answers, kb):
     result = run(cli_runner, answers, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -70,7 +81,8 @@ def test_json_contract(cli_runner, answers, kb):
         assert item["name"] == rx.name and item["category"] == rx.category
         assert item["dose"] and item["minutes"] == rx.minutes
         assert item["cues"] == rx.cues and item["pitfalls"] == rx.pitfalls
-        assert item["treats"]
+        # what it treats, or, for a companion of another exercise, why it follows it
+        assert item["treats"] or item["exercise"] in add_ons(kb), item
     assert data["worth"]["stride_gain_m"] == 1400  # 35,000 marathon strides × 4 cm
     assert data["worth"]["target_cadence_spm"] == 168  # 160 + 5 %
     assert data["red_flags"] == [] and data["runner"]["name"] == "Léa Müller"

@@ -127,9 +127,12 @@ def test_every_item_is_where_the_sources_put_it(kb, engine, sessions, minutes):
         kinds = [session.kind for session, _ in placed]
         parts = [item.part for _, item in placed]
         if rx.category == "strength":
-            # seed 004: the circuit twice a week, after a run, never on the hard day
-            assert len(placed) == 2 and set(parts) == {"after"}, exercise
-            assert "speed" not in kinds and placed[0][0] is not placed[1][0]
+            # seed 004: the circuit twice a week, after a run, never on the hard day; once
+            # when the budget is tight, and the printout says so
+            assert len(placed) in (1, 2) and set(parts) == {"after"}, exercise
+            assert "speed" not in kinds and len({s.number for s, _ in placed}) == len(placed)
+            if len(placed) == 1:
+                assert any(rx.name in note and "once a week" in note for note in program.notes)
         elif rx.category == "activation":
             # seed 004: before a speed session or half-way through the long run
             assert len(placed) == 1

@@ -56,20 +56,28 @@ def test_command(kb_dir: str | None, verbose: bool) -> None:
     Each example gives answers and says whether its rule must fire or must not. Like
     `kb check`, tests ./rules when the current folder has it.
     """
+    from ..cases import run_cases
     from ..engine import engine_for
     from ..kbtest import run_examples
     from ..knowledge import load_kb
 
     kb = load_kb(_knowledge_here(kb_dir))
-    outcomes = run_examples(kb, engine_for(kb))
+    engine = engine_for(kb)
+    outcomes = run_examples(kb, engine)
+    cases = run_cases(kb, engine)
     failed = [o for o in outcomes if not o.passed]
+    failed_cases = [c for c in cases if not c.passed]
     for outcome in outcomes if verbose else failed:
         click.echo(("ok    " if outcome.passed else "FAIL  ") + outcome.describe())
+    for case in cases if verbose else failed_cases:
+        click.echo(("ok    " if case.passed else "FAIL  ") + case.describe())
     passed = len(outcomes) - len(failed)
     summary = (
         f"{len(outcomes)} examples of {len(kb.rules)} rules: {passed} passed, {len(failed)} failed"
+        f"; {len(cases)} runner cases: {len(cases) - len(failed_cases)} as a coach expects,"
+        f" {len(failed_cases)} not"
     )
-    if failed:
+    if failed or failed_cases:
         raise RunformError(summary)
     click.echo(summary)
 

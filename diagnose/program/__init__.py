@@ -61,6 +61,10 @@ def _focus(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
     ]
 
 
+def _strength_once(candidate, placements) -> bool:
+    return "strength_day" in candidate.entity.when and len(placements) == 1
+
+
 def build_program(
     diagnosis: Diagnosis,
     kb: KnowledgeBase,
@@ -115,6 +119,12 @@ def build_program(
         notes.append(
             f"Not everything fits in {week.budget:g} min a week; the rest waits under "
             "'Later steps', most useful first."
+        )
+    once = [c.entity.name for c, placements in plan.placed if _strength_once(c, placements)]
+    if once:
+        notes.append(
+            f"Strength work planned once a week for now ({'; '.join(once)}): twice a week"
+            " is the aim once there is time for it."
         )
 
     return Program(

@@ -28,8 +28,12 @@ HARDEST = 3
 # A handout, not a catalogue: the next steps list at most this many waiting exercises
 # (the catalogue's own progressions always show).
 MAX_WAITING = 6
-# Order within a part of a session: gentle walks, then brisk drills, then jumps.
+# Order within a part of a session: gentle walks, then brisk drills, then jumps; also
+# how simple an exercise is, after its difficulty.
 LOAD_ORDER = {"gentle": 0, "moderate": 1, "loaded": 2, "plyometric": 3}
+# The findings a runner most likely has: each gets a first exercise, then a second,
+# before the less certain ones get any (a coach works on the likely problems first).
+MAIN_CERTAINTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Candidate:
     finding: Finding
     entity: Prescription
     treats: frozenset[str]  # defect and cause ids
+    position: int  # in the catalogue: the sources' own order breaks ties (a series)
 
     @property
     def id(self) -> str:
@@ -63,13 +68,14 @@ def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Candidate]:
     """The exercises the plan may use (the engine has already held back what a red flag
     stops)."""
     conclusions = {f.id for f in (*diagnosis.defects, *diagnosis.causes)}
+    position = {ident: index for index, ident in enumerate(kb.prescriptions)}
     usable = []
     for finding in diagnosis.prescriptions:
         entity = kb.prescriptions.get(finding.id)
         if entity is None or entity.category == "advice":
             continue
         treats = frozenset(t for t in finding.details.get("treats", []) if t in conclusions)
-        usable.append(Candidate(finding, entity, treats))
+        usable.append(Candidate(finding, entity, treats, position[finding.id]))
     return usable
 
 
@@ -88,7 +94,9 @@ class Planner:
         """Ways to place one exercise this week, the fullest first."""
         week, slots = self.week, set(rx.when)
         if "strength_day" in slots:
-            return [[Placement(i, "after") for i in week.strength]]
+            # twice a week (seed 004); once is the smallest form, completed later
+            both = [Placement(i, "after") for i in week.strength]
+            return [both] + ([[p] for p in both] if len(both) > 1 else [])
         if "technique_day" in slots:
             # The technique run first. Once it is full, a drill also fit for a warm-up goes
             # at the end of another run's warm-up (seed 000), the hard day's last.
@@ -154,9 +162,18 @@ class Planner:
         return None
 
     def extend(self, rx: Prescription, placements: list[Placement]) -> list[Placement]:
-        """Complete a stretch placed before a run only with its long holds after another."""
+        """Complete what was placed in its smallest form: a strength exercise done once
+        with its second session, a stretch held before a run with its long holds after
+        another."""
         fullest = self.variants(rx)[0]
         if len(fullest) <= len(placements):
+            return []
+        if "strength_day" in rx.when:
+            taken = {p.session for p in placements}
+            extra = [p for p in fullest if p.session not in taken]
+            if self.fits(rx, extra):
+                self._take(rx, extra)
+                return extra
             return []
         if "after_run" not in rx.when:
             return []
@@ -177,31 +194,39 @@ class Planner:
 
 
 def _rank(candidate: Candidate, covered: set[str]) -> tuple[Any, ...]:
-    """Simplest first; then the one that treats most of what is still untreated."""
+    """Simplest first (difficulty, then load: a walk before a skip before a lunge); then
+    the one that treats most of what is still untreated; then the sources' order."""
     return (
         candidate.entity.difficulty,
+        LOAD_ORDER[candidate.entity.load],
         -len(candidate.treats - covered),
         -candidate.finding.certainty,
         candidate.entity.minutes,
-        candidate.id,
+        candidate.position,
     )
+
+
+def _most_indicated(candidate: Candidate) -> tuple[Any, ...]:
+    return (-round(candidate.finding.certainty, 6), *_rank(candidate, set()))
 
 
 def choose(
     pool: list[Candidate], targets: list[Finding], week: Week, cautious: bool = False
 ) -> Plan:
-    """Go down the causes and defects, most certain first, giving each the simplest
-    exercise that fits (in its smallest form, so more of them get something); then give
-    the stretches their long holds after a run; then go round again, one more exercise
-    each, while the budget allows. `cautious` (a red flag): the first round only."""
+    """Go down the likely causes and defects (certainty MAIN_CERTAINTY or more), most
+    certain first, giving each the simplest exercise that fits (in its smallest form, so
+    more of them get something); then give the stretches their long holds after a run;
+    then one more exercise each for the likely ones; then the less certain ones get
+    theirs; then round again while the budget allows. `cautious` (a red flag): the first
+    round only."""
     planner = Planner(week)
     placed: list[tuple[Candidate, list[Placement]]] = []
     left = list(pool)
     covered: set[str] = set()
 
-    def give(options: list[Candidate], smallest: bool = False) -> bool:
+    def give(options: list[Candidate], smallest: bool = False, rank=None) -> bool:
         still = [c for c in options if c in left]  # not planned earlier in this round
-        for candidate in sorted(still, key=lambda c: _rank(c, covered)):
+        for candidate in sorted(still, key=rank or (lambda c: _rank(c, covered))):
             placements = planner.place(candidate.entity, smallest=smallest)
             if placements is not None:
                 placed.append((candidate, placements))
@@ -214,17 +239,32 @@ def choose(
         easier = [c for c in options if c.entity.difficulty < HARDEST]
         return easier or options
 
-    for target in targets:
-        if target.id not in covered:
-            treating = [c for c in pool if target.id in c.treats]
-            give(simplest(treating), smallest=True)
+    def first_for(chosen: list[Finding]) -> None:
+        for target in chosen:
+            if target.id not in covered:
+                treating = [c for c in pool if target.id in c.treats]
+                give(simplest(treating), smallest=True)
+
+    def one_more_for(chosen: list[Finding]) -> bool:
+        """A further exercise for each: the simplest came first, now the one the rules
+        point to most (a desk worker's walking spiderman after the kneeling stretch)."""
+        learnable = [c for c in left if c.entity.difficulty < HARDEST]
+        return any(
+            [give([c for c in learnable if t.id in c.treats], rank=_most_indicated) for t in chosen]
+        )
+
+    main = [t for t in targets if t.certainty >= MAIN_CERTAINTY]
+    first_for(main)
     for candidate, placements in placed:
         placements += [] if cautious else planner.extend(candidate.entity, placements)
+    if not cautious:
+        one_more_for(main)
+        first_for([t for t in targets if t.certainty < MAIN_CERTAINTY])
     while not cautious:
-        learnable = [c for c in left if c.entity.difficulty < HARDEST]
-        added = [give([c for c in learnable if target.id in c.treats]) for target in targets]
         # then anything else prescribed, by its own rank, one at a time
-        if not any(added) and not give(learnable):
+        if not one_more_for(targets) and not give(
+            [c for c in left if c.entity.difficulty < HARDEST]
+        ):
             break
 
     over_budget = False
@@ -261,9 +301,14 @@ def treated(
     return sorted(found, key=lambda t: (-t.certainty, t.kind != "cause", t.id))
 
 
-def why(treats: list[Treated]) -> str:
+def why(treats: list[Treated], finding: Finding | None = None) -> str:
     if not treats:
-        return "General preparation for the work that follows."
+        # an add-on (ankle circles after the foot walks) says why it follows
+        return (
+            finding.because[0].reason
+            if finding and finding.because
+            else ("General preparation for the work that follows.")
+        )
     names = [_lower_first(t.name) for t in treats]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"For {listed}."
@@ -292,7 +337,7 @@ def items_of(
                 cues=tuple(rx.cues),
                 pitfalls=tuple(rx.pitfalls),
                 treats=tuple(treats),
-                why=why(treats),
+                why=why(treats, candidate.finding),
                 how=" ".join(rx.description.split()),
                 difficulty=rx.difficulty,
             )
@@ -316,6 +361,8 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
         nxt = kb.prescriptions.get(rx.progression) if rx.progression else None
         if nxt is None or nxt.id in planned or nxt.id in offered:
             continue
+        if nxt.load not in diagnosis.open_loads:
+            continue  # not a next step before the runner is ready for its load
         offered.add(nxt.id)
         treats = treated(candidate.treats, kb, diagnosis)
         steps.append(
@@ -323,7 +370,7 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
                 nxt.id,
                 nxt.name,
                 nxt.category,
-                nxt.dose.text() if nxt.dose else "",
+                nxt.dose_for(diagnosis.answers),
                 rx.name,
                 why(treats),
             )
@@ -335,7 +382,12 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
         treats = treated(candidate.treats, kb, diagnosis)
         steps.append(
             LaterStep(
-                rx.id, rx.name, rx.category, rx.dose.text() if rx.dose else "", None, why(treats)
+                rx.id,
+                rx.name,
+                rx.category,
+                rx.dose_for(diagnosis.answers),
+                None,
+                why(treats, candidate.finding),
             )
         )
     return steps

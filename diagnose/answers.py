@@ -54,6 +54,9 @@ class Meta(BaseModel):
     unknown_week: list[str] = Field(
         default_factory=list, description="week questions answered unknown"
     )
+    health_rechecked: list[str] = Field(
+        default_factory=list, description="health questions asked a second time"
+    )
 
 
 class AnswersFile(BaseModel):

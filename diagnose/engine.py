@@ -395,14 +395,15 @@ class Engine:
     def _held_back_because(
         self, entity: Any, health: str, open_loads: frozenset[str]
     ) -> str | None:
+        """Why a prescription waits, as "until ..." (None: it does not wait)."""
         if health == RED_FLAG:
-            return None if entity.allowed_with_red_flag else "a red flag: see a clinician first"
+            return None if entity.allowed_with_red_flag else "until a clinician has cleared you"
         if entity.load in open_loads:
             return None
         if health == INCOMPLETE:
-            return "health questions unanswered: gentle work only until they are"
-        names = "; ".join(self.kb.readiness[r].name for r in self._gates[entity.load])
-        return f"readiness not shown yet: {names}"
+            return "until every health question is answered"
+        names = "; ".join(self.kb.readiness[r].name.lower() for r in self._gates[entity.load])
+        return f"until readiness is shown ({names})"
 
     # -- what could still change the result
 

@@ -61,6 +61,12 @@ class Interview:
         # Ids answered in this interview, in order, for `back` (kept in the save file, so
         # `back` works after a resume too; pre-filled answers are not in it).
         self.asked: list[str] = [i for i in meta.get("asked", []) if self._known_id(i)]
+        # Health questions answered unknown and asked once more before the end: the
+        # program keeps to gentle work while any stays open, so the runner gets a second
+        # chance to answer them (REFERENCE.md: the health screen needs every answer).
+        self.rechecked: list[str] = [
+            i for i in meta.get("health_rechecked", []) if self._known_id(i)
+        ]
         self._diagnosis: Diagnosis | None = None
 
     # ------------------------------------------------------------ state
@@ -122,15 +128,31 @@ class Interview:
         return lines
 
     def pending(self) -> list[Question]:
-        """The questions still worth asking now, in questionnaire order."""
+        """The questions still worth asking now, in questionnaire order; at the end, the
+        health questions left unknown, once more."""
         open_ids = set(self.diagnosis().unanswered)
-        return [
+        pending = [
             question
             for question in self.questionnaire.questions
             if not self.is_answered(question.id)
             and (question.id in RUNNER_FIELDS or question.always or question.id in open_ids)
             and self._ask_when_holds(question)
         ]
+        return pending or self.health_to_recheck()
+
+    def health_to_recheck(self) -> list[Question]:
+        """Health-screen questions answered unknown and not asked again yet."""
+        return [
+            question
+            for question in self.questionnaire.questions
+            if question.id in self.kb.observations
+            and self.kb.observations[question.id].screen
+            and self.values.get(question.id) == UNKNOWN
+            and question.id not in self.rechecked
+        ]
+
+    def is_recheck(self, question: Question) -> bool:
+        return self.values.get(question.id) == UNKNOWN and question in self.health_to_recheck()
 
     def current(self) -> Question | None:
         pending = self.pending()
@@ -152,6 +174,8 @@ class Interview:
                 check_runner_field(question.id, value)
                 self.runner[question.id] = value
         else:
+            if self.values.get(question.id) == UNKNOWN and question in self.health_to_recheck():
+                self.rechecked.append(question.id)
             self.values[question.id] = value
         self.asked.append(question.id)
         self._diagnosis = None
@@ -162,6 +186,11 @@ class Interview:
         if not self.asked:
             return None
         ident = self.asked.pop()
+        if ident in self.rechecked:  # the second asking: back to its first answer
+            self.rechecked.remove(ident)
+            self.values[ident] = UNKNOWN
+            self._diagnosis = None
+            return self.questionnaire.question(ident)
         self.values.pop(ident, None)
         self.runner.pop(ident, None)
         if ident in self.unknown_week:
@@ -175,7 +204,11 @@ class Interview:
         return len(self.values) + week + len(self.unknown_week)
 
     def answers(self) -> Answers:
-        meta = {"asked": list(self.asked), "unknown_week": list(self.unknown_week)}
+        meta = {
+            "asked": list(self.asked),
+            "unknown_week": list(self.unknown_week),
+            "health_rechecked": list(self.rechecked),
+        }
         return Answers(
             values=dict(self.values),
             runner=dict(self.runner),

@@ -18,6 +18,12 @@ from .knowledge.models import SCALE_MAX, Observation
 from .knowledge.questionnaires import Question
 
 WIDTH = 78
+RECHECK = "health recheck"
+RECHECK_INTRO = (
+    "You answered these with u (unknown). Until every health question has an answer, "
+    "runform keeps your program to gentle work. Answer them now if you can; u leaves "
+    "one open."
+)
 HINTS = "? why · u unknown · b back"
 
 
@@ -57,7 +63,13 @@ def run_session(
     """Ask until nothing worth asking is left; return the diagnosis."""
     section = None
     while (question := interview.current()) is not None:
-        if question.section != section:
+        if interview.is_recheck(question):
+            if section != RECHECK:
+                section = RECHECK
+                prompter.say("")
+                prompter.say("— Before your program: health questions still open —")
+                prompter.say(wrap(RECHECK_INTRO))
+        elif question.section != section:
             section = question.section
             heading = interview.questionnaire.section(section)
             prompter.say("")

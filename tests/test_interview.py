@@ -227,3 +227,41 @@ def test_a_hand_edited_meta_is_refused_clearly(kb, tmp_path):
     assert given.meta["by"] == "me"
     interview = Interview(kb.questionnaires["self-check"], kb, None, given)
     assert interview.asked == ["heel_strike"]
+
+
+def test_health_questions_left_unknown_are_asked_once_more_before_the_end(kb, engine):
+    """A runner cannot reach a full program while the health screen is open: the
+    interview comes back to each unknown health question once, and `back` undoes that."""
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    first_pass = []
+    while (question := interview.current()) is not None and question.id not in first_pass:
+        first_pass.append(question.id)
+        kind = interview.observation(question).kind
+        unknown = question.id in ("chest_pain", "swelling") or kind != "yesno"
+        interview.answer(question, "u" if unknown else "n")
+    # the second pass: only the two unknown health questions, in questionnaire order
+    assert question is not None and question.id == "swelling"
+    assert interview.is_recheck(question)
+    assert interview.diagnosis().health == "incomplete"
+    interview.answer(question, "n")
+    assert interview.current().id == "chest_pain"
+    interview.back()
+    assert interview.values["swelling"] == "unknown" and interview.current().id == "swelling"
+    interview.answer(interview.current(), "n")
+    interview.answer(interview.current(), "u")  # chest pain: still not known
+    assert interview.current() is None
+    assert interview.diagnosis().health == "incomplete"
+    assert interview.diagnosis().screen_open == ["chest_pain"]
+    assert interview.answers().meta["health_rechecked"] == ["swelling", "chest_pain"]
+
+
+def test_session_says_why_the_health_questions_come_back(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    # the runner answers u to numbness, then n when the question comes back
+    script = ["u" if q == "numbness" else line for q, line in plan(kb, engine, "self-check", LEA)]
+    prompter = ScriptedPrompter([*script, "n"])
+    diagnosis = run_session(interview, prompter, lambda answers: None)
+    text = "\n".join(prompter.said)
+    assert "Before your program: health questions still open" in text
+    assert "keeps your program to gentle work" in text
+    assert diagnosis.health == "clear" and interview.values["numbness"] == "no"

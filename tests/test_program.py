@@ -284,9 +284,13 @@ def test_one_focus_per_run(kb, engine):
 
 
 def test_nothing_to_correct(kb, engine):
-    program = program_for(kb, engine, {"heel_strike": "no"}, sessions_per_week=3)
+    program = program_for(kb, engine, {**SCREEN_CLEAR, "heel_strike": "no"}, sessions_per_week=3)
     assert not program.items() and program.total_minutes == 0
     assert "Nothing in these answers" in program.headline
+    # with the health questions left open, those come first
+    program = program_for(kb, engine, {"heel_strike": "no"}, sessions_per_week=3)
+    assert program.headline.startswith("10 health questions are still unanswered")
+    assert "nothing else in these answers calls for corrective work" in program.headline
 
 
 def test_same_answers_same_program(kb, engine):
@@ -415,3 +419,24 @@ def test_an_overstrider_with_a_high_cadence_gets_one_message(kb, engine):
 def test_nothing_to_correct_lays_out_no_empty_week(kb, engine):
     program = program_for(kb, engine, {"heel_strike": "no"}, sessions_per_week=3)
     assert program.sessions == [] and program.worth is None
+
+
+def test_an_open_health_screen_keeps_to_gentle_work_and_names_the_questions(kb, engine):
+    open_screen = {**BUSY, "chest_pain": "unknown"}
+    del open_screen["swelling"]
+    diagnosis = diagnose(kb, engine, open_screen)
+    assert diagnosis.health == "incomplete"
+    assert diagnosis.screen_open == ["swelling", "chest_pain"]
+    program = build_program(diagnosis, kb, today=DAY)
+    assert [n.id for n in program.health_open] == ["swelling", "chest_pain"]
+    assert program.headline.startswith("2 health questions are still unanswered")
+    assert program.items() and all(
+        kb.prescriptions[i.exercise].load == "gentle" for i in program.items()
+    )
+    assert all(kb.prescriptions[s.exercise].load == "gentle" for s in program.later)
+    groups = dict(program.held_back_groups())
+    assert "until every health question is answered" in groups
+    assert program.to_dict()["health_questions_unanswered"][0]["name"] == "Swelling"
+    clear = build_program(diagnose(kb, engine, BUSY), kb, today=DAY)
+    assert clear.health_open == [] and not clear.headline.startswith("2 health")
+    assert {kb.prescriptions[i.exercise].load for i in clear.items()} - {"gentle"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..diagnosis import Diagnosis
+from ..diagnosis import INCOMPLETE, Diagnosis
 from ..knowledge import KnowledgeBase
 from .model import Item, LaterStep, Note, Program, Session, Worth
 from .planning import candidates, choose, items_of, later_steps
@@ -33,6 +33,23 @@ HELD_SESSION = "Run only as your clinician allows."
 
 
 def _headline(diagnosis: Diagnosis, planned: bool) -> str:
+    if diagnosis.health == INCOMPLETE:
+        count = len(diagnosis.screen_open)
+        them = "them" if count != 1 else "it"
+        unanswered = (
+            f"{count} health question{'s are' if count != 1 else ' is'} still unanswered"
+            " (listed above)"
+        )
+        if not planned and not diagnosis.held_back:
+            return (
+                f"{unanswered}: answer {them} before adding new training; nothing else in"
+                " these answers calls for corrective work."
+            )
+        kept = "only the gentle work below is planned" if planned else "nothing is planned yet"
+        return (
+            f"{unanswered}: until you answer {them}, {kept}; drills, strides, strength work"
+            " and jumps wait."
+        )
     if diagnosis.red_flags:
         kept = (
             "only the gentle stretches below are kept; "
@@ -110,6 +127,11 @@ def build_program(
             "While a red flag is open the plan stays far below the budget: a few gentle "
             "stretches at most. Ask for a new program once a clinician has cleared you."
         )
+    elif diagnosis.health == INCOMPLETE:
+        notes.append(
+            "While health questions are unanswered the plan keeps to gentle work, well "
+            "below the budget. Answer them and make the program again for the full plan."
+        )
     elif plan.over_budget:
         notes.append(
             f"{week.budget:g} min a week is less than the shortest exercise takes, so one "
@@ -148,9 +170,13 @@ def build_program(
         headline=_headline(diagnosis, bool(plan.placed)),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
         held_back=[
-            Note(f.id, f.name)
+            Note(f.id, f.name, f.details.get("held_back_because", ""))
             for f in diagnosis.held_back
             if f.id in kb.prescriptions and kb.prescriptions[f.id].category != "advice"
+        ],
+        health_open=[
+            Note(o, kb.observations[o].name, kb.observations[o].description)
+            for o in diagnosis.screen_open
         ],
         # with a red flag the next steps come from a new program once cleared
         later=[] if diagnosis.red_flags or letting_be else later_steps(plan, kb, diagnosis),

@@ -231,7 +231,9 @@ class Program:
     worth: Worth | None  # none while a red flag stops the running itself
     headline: str  # the first thing the runner reads
     red_flags: list[Note] = field(default_factory=list)
-    held_back: list[Note] = field(default_factory=list)
+    # health questions left unanswered: the program keeps to gentle work until they are
+    health_open: list[Note] = field(default_factory=list)
+    held_back: list[Note] = field(default_factory=list)  # text: "until ...", why it waits
     later: list[LaterStep] = field(default_factory=list)
     advice: list[Note] = field(default_factory=list)
     causes: list[Note] = field(default_factory=list)
@@ -255,6 +257,13 @@ class Program:
     @property
     def clinician_first(self) -> bool:
         return bool(self.red_flags)
+
+    def held_back_groups(self) -> list[tuple[str, list[str]]]:
+        """(why it waits, the names) for what is held back, one group per reason."""
+        groups: dict[str, list[str]] = {}
+        for note in self.held_back:
+            groups.setdefault(note.text or "for now", []).append(note.name)
+        return list(groups.items())
 
     def items(self) -> list[Item]:
         return [item for session in self.sessions for item in session.items]
@@ -305,6 +314,7 @@ class Program:
                 "total_minutes": number(self.total_minutes),
                 "clinician_first": self.clinician_first,
                 "red_flags": [n.to_dict() for n in self.red_flags],
+                "health_questions_unanswered": [n.to_dict() for n in self.health_open],
                 "held_back": [n.to_dict() for n in self.held_back],
                 "sessions": [s.to_dict() for s in self.sessions],
                 "week_at_a_glance": [

@@ -345,7 +345,9 @@ def items_of(
             # longest (strides) last; after the run the strength circuit comes first and
             # the long holds close the session
             load = LOAD_ORDER[rx.load] * (-1 if p.part == "after" else 1)
-            order = (PARTS.index(p.part), load, rx.minutes, rx.difficulty, rank)
+            # a companion (ankle circles after the foot walks) follows what it goes with
+            companion = 0 if candidate.treats else 1
+            order = (PARTS.index(p.part), load, companion, rx.minutes, rx.difficulty, rank)
             per_session[p.session].append((order, item))
     return [[item for _, item in sorted(found, key=lambda x: x[0])] for found in per_session]
 

@@ -152,9 +152,9 @@ def held_back_lines(diagnosis: Diagnosis) -> list[str]:
     """What is held back, one line per reason."""
     by_reason: dict[str, list[str]] = {}
     for finding in diagnosis.held_back:
-        reason = finding.details.get("held_back_because", "held back")
+        reason = finding.details.get("held_back_because", "for now")
         by_reason.setdefault(reason, []).append(finding.name)
-    return [f"Held back ({reason}): {'; '.join(names)}." for reason, names in by_reason.items()]
+    return [f"Held back {reason}: {'; '.join(names)}." for reason, names in by_reason.items()]
 
 
 def explained(diagnosis: Diagnosis) -> list[tuple[str, list[str]]]:

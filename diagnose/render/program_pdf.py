@@ -156,7 +156,9 @@ def _opening(pdf, program: Program) -> None:
     _text(pdf, program.guidance, size=8, grey=MID, line=3.8)
     pdf.ln(2)
     if program.red_flags:
-        _clinician_box(pdf, program)
+        _box(pdf, "⚠ See a clinician before starting this program", program.red_flags)
+    if program.health_open:
+        _box(pdf, "Health questions still unanswered", program.health_open)
     # the headline, with a thick bar beside it
     top = pdf.get_y()
     pdf.set_x(pdf.l_margin + 4)
@@ -167,20 +169,15 @@ def _opening(pdf, program: Program) -> None:
     pdf.ln(1)
 
 
-def _clinician_box(pdf, program: Program) -> None:
+def _box(pdf, title: str, notes: list) -> None:
+    """A framed block the runner reads first: red flags, or health questions still open."""
     top = pdf.get_y()
     inner = pdf.l_margin + 4
     pdf.set_xy(inner, top + 3)
     pdf.set_font(FAMILY, "B", 13)
-    pdf.multi_cell(
-        pdf.epw - 8,
-        6.5,
-        "⚠ See a clinician before starting this program",
-        new_x="LEFT",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(pdf.epw - 8, 6.5, title, new_x="LEFT", new_y="NEXT")
     pdf.set_font(FAMILY, "", BODY)
-    for flag in program.red_flags:
+    for flag in notes:
         pdf.set_x(inner)
         pdf.set_font(FAMILY, "B", BODY)
         pdf.multi_cell(pdf.epw - 8, LINE, flag.name, align="L", new_x="LEFT", new_y="NEXT")
@@ -493,13 +490,12 @@ def render_program(program: Program) -> bytes:
     for session in program.sessions:
         _together(pdf, lambda session=session: _session(pdf, session))
     if program.held_back:
-        names = "; ".join(n.name for n in program.held_back)
+        lines = [
+            f"{r[0].upper()}{r[1:]}: {'; '.join(names)}." for r, names in program.held_back_groups()
+        ]
         _together(
             pdf,
-            lambda: (
-                _heading(pdf, "Held back until a clinician has cleared you"),
-                _text(pdf, names + "."),
-            ),
+            lambda: (_heading(pdf, "Held back"), *(_text(pdf, line) for line in lines)),
         )
     exercises = program.exercises()
     if exercises:

@@ -72,6 +72,11 @@ def render_program(program: Program) -> str:
         for flag in program.red_flags:
             out += _wrap(f"! {flag.name}: {flag.text}", "  ", "  ")
         out.append("")
+    if program.health_open:
+        out.append("HEALTH QUESTIONS UNANSWERED:")
+        for note in program.health_open:
+            out += _wrap(f"? {note.name}: {note.text}", "  ", "  ")
+        out.append("")
     out += _wrap(program.headline) + [""]
 
     out += _heading("Your week")
@@ -87,9 +92,8 @@ def render_program(program: Program) -> str:
     for session in program.sessions:
         out += _session(session) + [""]
 
-    if program.held_back:
-        names = "; ".join(n.name for n in program.held_back)
-        out += _wrap(f"Held back until a clinician has cleared you: {names}.") + [""]
+    for reason, names in program.held_back_groups():
+        out += _wrap(f"Held back {reason}: {'; '.join(names)}.") + [""]
 
     exercises = program.exercises()
     if exercises:

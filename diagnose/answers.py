@@ -1,6 +1,6 @@
 """Answers files: read, validate against the knowledge base, and write.
 
-Format (DESIGN.md):
+Format (the README's answers-file contract):
 {"questionnaire": "self-check",
  "runner": {"name": ..., "sessions_per_week": 3, "minutes_per_session": 60,
             "height_cm": 176, "goal_distance_km": 42.195},

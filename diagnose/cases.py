@@ -9,6 +9,7 @@ anywhere (diagnosis or printout). The bundled examples carry expectations the sa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -127,7 +128,11 @@ def load_cases(kb: KnowledgeBase, root: Path | None = None) -> list[Case]:
 
 
 def _unknown_ids(kb: KnowledgeBase, expect: Expectations, shown: str) -> list[str]:
-    problems = []
+    problems = [
+        f"{shown}: coach: unknown source '{cited}'{suggest(cited, kb.sources)}"
+        for cited in re.findall(r"\[([a-z][a-z0-9-]*)\]", expect.coach)
+        if kb.sources and cited not in kb.sources
+    ]
     for field_name in ("concluded", "not_concluded", "at_most"):
         for entry in getattr(expect, field_name):
             namespace, ident = entry.key

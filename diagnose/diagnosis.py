@@ -1,4 +1,4 @@
-"""The result of one inference run, and its JSON-ready form (the DESIGN.md contract)."""
+"""The result of one inference run, and its JSON-ready form (the contract in the README)."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class Finding:
         }
 
 
-# The health screen (REFERENCE.md: readiness questions): every screen question answered
+# The health screen (docs/sources.md: readiness questions): every screen question answered
 # and none a yes; some still open (unknown or not asked), no yes; or a red flag.
 CLEAR, INCOMPLETE, RED_FLAG = "clear", "incomplete", "red_flag"
 

@@ -381,7 +381,7 @@ class Engine:
         )
 
     def _open_loads(self, health: str, ready: set[str]) -> frozenset[str]:
-        """The one load policy (REFERENCE.md, readiness for load): a red flag stops the
+        """The one load policy (docs/sources.md, readiness for load): a red flag stops the
         self-guided program (gentle mobility aside, see Prescription); an open health
         screen keeps to gentle work; a load level that a readiness opens needs it shown."""
         if health == RED_FLAG:

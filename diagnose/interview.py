@@ -63,7 +63,7 @@ class Interview:
         self.asked: list[str] = [i for i in meta.get("asked", []) if self._known_id(i)]
         # Health questions answered unknown and asked once more before the end: the
         # program keeps to gentle work while any stays open, so the runner gets a second
-        # chance to answer them (REFERENCE.md: the health screen needs every answer).
+        # chance to answer them (docs/sources.md: the health screen needs every answer).
         self.rechecked: list[str] = [
             i for i in meta.get("health_rechecked", []) if self._known_id(i)
         ]

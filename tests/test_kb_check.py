@@ -304,3 +304,31 @@ def test_an_empty_or_misnamed_file_says_so_first(cli_runner, kb_copy, content):
     assert "expected a mapping" in shown[0] or "did you mean 'defects'" in shown[0]
     assert "more problem(s) name ids that may be defined in rules/defects.yaml" in shown[1]
     assert shown[-1] == "Error: 1 problem(s) in the knowledge base"
+
+
+def test_a_source_must_be_one_the_reader_can_find(cli_runner, kb_copy):
+    path, number = misspell(kb_copy, r"source: \[souza-2016\]", "souza-2016", "souza-2061")
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert f"rules/{path.name}:{number}:" in result.output
+    assert "unknown source 'souza-2061' (did you mean 'souza-2016'?)" in result.output
+
+
+def test_a_source_nothing_cites_is_reported(cli_runner, kb_copy):
+    sources = kb_copy / "rules" / "sources.yaml"
+    sources.write_text(
+        sources.read_text()
+        + "  - {id: unused-paper, kind: study, title: t, by: b, teaches: nothing used}\n"
+    )
+    result = run_check(cli_runner, kb_copy)
+    assert result.exit_code == 1
+    assert "source 'unused-paper': cited by nothing" in result.output
+
+
+def test_docs_sources_is_made_from_the_knowledge(kb):
+    from diagnose.knowledge.sources import markdown
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "sources.md"
+    assert docs.read_text(encoding="utf-8") == markdown(kb), (
+        "docs/sources.md is out of date: python -m diagnose.knowledge.sources > docs/sources.md"
+    )

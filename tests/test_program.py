@@ -112,7 +112,7 @@ def test_week_shapes():
     assert session_kinds(5) == ("technique", "easy", "speed", "easy", "long")
     for count in range(1, 15):
         kinds = session_kinds(count)
-        assert len(kinds) == count and kinds.count("technique") == 1  # seed 001
+        assert len(kinds) == count and kinds.count("technique") == 1  # technique-drills
         assert kinds.count("speed") <= 1 and kinds.count("long") <= 1
 
 
@@ -127,14 +127,14 @@ def test_every_item_is_where_the_sources_put_it(kb, engine, sessions, minutes):
         kinds = [session.kind for session, _ in placed]
         parts = [item.part for _, item in placed]
         if rx.category == "strength":
-            # seed 004: the circuit twice a week, after a run, never on the hard day; once
+            # workshop-exercises: the circuit twice a week, after a run, never on the hard day; once
             # when the budget is tight, and the printout says so
             assert len(placed) in (1, 2) and set(parts) == {"after"}, exercise
             assert "speed" not in kinds and len({s.number for s, _ in placed}) == len(placed)
             if len(placed) == 1:
                 assert any(rx.name in note and "once a week" in note for note in program.notes)
         elif rx.category == "activation":
-            # seed 004: before a speed session or half-way through the long run
+            # workshop-exercises: before a speed session or half-way through the long run
             assert len(placed) == 1
             assert (kinds[0], parts[0]) in {("speed", "drills"), ("long", "mid")}, exercise
         elif "technique_day" in rx.when:
@@ -142,7 +142,7 @@ def test_every_item_is_where_the_sources_put_it(kb, engine, sessions, minutes):
             assert parts == ["drills"] * len(placed)
         if "before_run" in rx.when and "after_run" in rx.when:
             for _, item in placed:
-                if item.part == "before":  # seed 004: 5 s holds, 3 times, after the jog
+                if item.part == "before":  # workshop-exercises: 5 s holds, 3 times, after the jog
                     assert item.dose == rx.dose.text() and "5 s" in item.dose
                     assert "5–10 min" in item.when
                 else:  # 30 s holds after the run
@@ -333,7 +333,7 @@ def test_red_flag_with_nothing_gentle_adds_nothing(kb, engine):
 def test_worth_follows_the_seed_arithmetic_for_a_marathon(kb, engine):
     program = program_for(kb, engine, {"heel_strike": "yes"}, goal_distance_km=42.195)
     worth = program.worth
-    assert worth.steps == 35_000  # seed 000's marathon
+    assert worth.steps == 35_000  # lepape-technique's marathon
     assert worth.stride_gain_m == 1400  # 35,000 × 4 cm
     assert worth.cadence_spm is None and worth.target_cadence_spm is None
     assert worth.extra_steps == 1750 and worth.cadence_gain_m == round(42_195 * 0.05)

@@ -113,9 +113,21 @@ def check(kb: KnowledgeBase) -> list[str]:
                     f"{at('prescription', ident)}: prescription '{ident}': start_from: {problem}"
                 )
 
+    cited = {s for item in _sourced(kb) for s in item.source}
+    for ident in kb.sources:
+        if ident not in cited:
+            findings.append(f"{at('source', ident)}: source '{ident}': cited by nothing")
     findings += soundness.findings(kb)
     findings += _questionnaire_findings(kb)
     return sorted(set(findings), key=_by_place)
+
+
+def _sourced(kb: KnowledgeBase) -> list:
+    """Everything that can name its sources."""
+    items = [rule for rule in kb.rules]
+    for namespace in ("observation", *NAMESPACES):
+        items += kb.entities(namespace).values()
+    return items
 
 
 def _start_from_problem(kb: KnowledgeBase, item: Prescription) -> str | None:

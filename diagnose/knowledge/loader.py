@@ -28,6 +28,7 @@ from .models import (
     Prescription,
     Readiness,
     RedFlag,
+    Source,
     passed_rule,
     suggest,
 )
@@ -35,6 +36,7 @@ from .questionnaires import Questionnaire
 
 # section name in a file -> (model, namespace used in references and messages)
 ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
+    "sources": (Source, "source"),
     "observations": (Observation, "observation"),
     "defects": (Defect, "defect"),
     "causes": (Cause, "cause"),
@@ -71,6 +73,7 @@ class RawItem:
 @dataclass(eq=False)  # hashable by identity: compiled engines are cached per KB
 class KnowledgeBase:
     root: Path
+    sources: dict[str, Source] = field(default_factory=dict)
     observations: dict[str, Observation] = field(default_factory=dict)
     defects: dict[str, Defect] = field(default_factory=dict)
     causes: dict[str, Cause] = field(default_factory=dict)
@@ -88,6 +91,7 @@ class KnowledgeBase:
 
     def entities(self, namespace: str) -> dict[str, Any]:
         return {
+            "source": self.sources,
             "observation": self.observations,
             "defect": self.defects,
             "cause": self.causes,
@@ -258,9 +262,17 @@ def load(root: Path) -> KnowledgeBase:
 
     live = [item for item in items if item.data is not None]
     for item in live:
-        if item.section == "observations" and (obs := validate(item, Observation, None)):
+        if item.section == "sources" and (source := validate(item, Source, None)):
+            kb.sources[source.id] = source
+    # a knowledge base with a list of sources is held to it; one without is not checked
+    sources = raw_ids["source"] or None
+    for item in live:
+        if item.section == "observations" and (
+            obs := validate(item, Observation, KnownIds(sources=sources))
+        ):
             kb.observations[obs.id] = obs
     known = KnownIds(
+        sources=sources,
         observations=kb.observations,
         defect=raw_ids["defect"],
         cause=raw_ids["cause"],
@@ -269,7 +281,7 @@ def load(root: Path) -> KnowledgeBase:
         readiness=raw_ids["readiness"],
     )
     for item in live:
-        if item.section in ("observations", "rules"):
+        if item.section in ("sources", "observations", "rules"):
             continue
         model = ENTITY_SECTIONS[item.section][0]
         if entity := validate(item, model, known):
@@ -312,7 +324,9 @@ def load(root: Path) -> KnowledgeBase:
     return kb
 
 
-_UNKNOWN_ID = re.compile(r": unknown (observation|defect|cause|prescription|red flag|readiness)\b")
+_UNKNOWN_ID = re.compile(
+    r": unknown (observation|defect|cause|prescription|red flag|readiness|source)\b"
+)
 
 
 def _without_follow_ons(problems: list[str], unread: list[str]) -> tuple[list[str], list[str]]:

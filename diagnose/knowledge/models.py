@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -32,14 +34,14 @@ SCALE_MAX = 4
 
 NAMESPACES = ("defect", "cause", "prescription", "red_flag", "readiness")
 # How heavy an exercise is. Anything above gentle needs an answered health screen; a
-# level that a readiness conclusion `opens` also needs that conclusion (REFERENCE.md:
+# level that a readiness conclusion `opens` also needs that conclusion (docs/sources.md:
 # readiness for load).
 LOADS = ("gentle", "moderate", "loaded", "plyometric")
 # Where an answer comes from, weakest first: what the runner feels or reports, what a
 # coach (or a video) sees, a screening test, a device measurement. Stronger evidence
 # must be able to overrule weaker (`kb check`).
 EVIDENCE = ("reported", "felt", "seen", "tested", "measured")
-# Where in the week an item belongs (REFERENCE.md "Doses and timing").
+# Where in the week an item belongs (docs/sources.md: workshop-exercises, lepape-technique).
 SLOTS = (
     "before_run",  # after the 5-10 min jog, before the run proper
     "after_run",  # once the run is done
@@ -74,6 +76,7 @@ class KnownIds:
     prescription: set[str] = field(default_factory=set)
     red_flag: set[str] = field(default_factory=set)
     readiness: set[str] = field(default_factory=set)
+    sources: set[str] | None = None  # None: not checked (a knowledge base without a list)
     sections: set[str] | None = None  # of the questionnaire being read
 
     def of(self, namespace: str) -> set[str]:
@@ -82,6 +85,38 @@ class KnownIds:
 
 def _known(info: ValidationInfo) -> KnownIds | None:
     return info.context if isinstance(info.context, KnownIds) else None
+
+
+# ---------------------------------------------------------------- sources
+
+SourceId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _known_sources(ids: list[str], info: ValidationInfo) -> list[str]:
+    known = _known(info)
+    if known is not None and known.sources is not None:
+        for ident in ids:
+            if ident not in known.sources:
+                raise ValueError(f"unknown source '{ident}'{suggest(ident, known.sources)}")
+    return ids
+
+
+# Where a piece of knowledge comes from: ids of rules/sources.yaml (docs/sources.md).
+Sources = Annotated[list[SourceId], BeforeValidator(_as_list), AfterValidator(_known_sources)]
+
+
+class Source(Strict):
+    """A coaching article, study, screen or practice the knowledge rests on."""
+
+    id: SourceId
+    kind: Literal["coaching article", "study", "manual", "screen", "practice"]
+    title: Text
+    by: Text
+    teaches: Text = Field(description="what runform takes from it, in runform's own words")
 
 
 # ---------------------------------------------------------------- entities
@@ -110,7 +145,7 @@ class Observation(Strict):
         description="a health-screen question: until every one is answered, only gentle "
         "work is prescribed",
     )
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Observation:
@@ -192,7 +227,7 @@ class Defect(Strict):
     id: Id
     name: Text
     description: Text
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
 
 class Cause(Strict):
@@ -201,7 +236,7 @@ class Cause(Strict):
     id: Id
     name: Text
     description: Text
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
 
 class Dose(Strict):
@@ -280,11 +315,11 @@ class Prescription(Strict):
     keep_with_red_flag: bool = Field(
         False, description="advice that still stands while a red flag waits for a clinician"
     )
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
     @property
     def allowed_with_red_flag(self) -> bool:
-        """The one red-flag policy (seed 004, REFERENCE.md): until a clinician has
+        """The one red-flag policy (workshop-exercises, docs/sources.md): until a clinician has
         cleared the runner the self-guided program stops; only gentle mobility stays,
         and only the advice marked to stand with a red flag (see a clinician)."""
         if self.category == "advice":
@@ -340,11 +375,11 @@ class RedFlag(Strict):
     id: Id
     name: Text
     advice: Text
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
 
 class Readiness(Strict):
-    """Positive evidence that a runner is ready for a kind of work (REFERENCE.md:
+    """Positive evidence that a runner is ready for a kind of work (docs/sources.md:
     readiness for load), concluded by rules from tests, never from a missing answer."""
 
     id: Id
@@ -355,7 +390,7 @@ class Readiness(Strict):
         description="the load level this readiness opens: every rule prescribing work of "
         "that level must require it, and the engine holds such work back without it",
     )
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- conditions
@@ -650,7 +685,7 @@ class KBRule(Strict):
         "group: when several of them fire, only the strongest counts",
     )
     examples: list[Example] = Field(min_length=2)
-    source: str | None = None
+    source: Sources = Field(default_factory=list)
 
     @field_validator("cf")
     @classmethod
@@ -680,5 +715,5 @@ def passed_rule(item: Prescription) -> KBRule:
         " is not needed.",
         group=None,
         examples=[],
-        source="catalogue (passed_when)",
+        source=[],
     )

@@ -70,7 +70,7 @@ def _headline(diagnosis: Diagnosis, planned: bool) -> str:
 
 def _focus(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
     """Things to think about while running, most certain first; one per session, so no
-    run asks for several changes at once (seed 003)."""
+    run asks for several changes at once (balanced-runner-stuck)."""
     return [
         advice.name
         for advice in diagnosis.advice
@@ -119,7 +119,7 @@ def build_program(
         # no week of runs is laid out while a clinician has not cleared the runner, nor
         # a grid of empty sessions when there is nothing to add
         sessions = [session for session in sessions if session.items]
-    # seed 003: a runner stuck in corrections lets things be; no next steps, no gains
+    # balanced-runner-stuck: a runner stuck in corrections lets things be; no next steps, no gains
     letting_be = any(a.id == "let_it_be" for a in diagnosis.advice)
     notes = []
     if diagnosis.red_flags:

@@ -104,7 +104,8 @@ class Session:
     about: str
     minutes: int  # the runner's own session length
     items: list[Item] = field(default_factory=list)
-    focus: str | None = None  # one thing to think about while running (seed 003: only one)
+    # one thing to think about while running (balanced-runner-stuck: only one)
+    focus: str | None = None
 
     @property
     def day(self) -> str:
@@ -162,7 +163,7 @@ class LaterStep:
 
 @dataclass(frozen=True)
 class Worth:
-    """The stride length × frequency arithmetic of seed 000, for this runner."""
+    """The stride length × frequency arithmetic of lepape-technique, for this runner."""
 
     distance_km: float
     distance_words: str  # "your 21.1 km race" or "a marathon (no goal race given)"

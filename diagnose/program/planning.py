@@ -1,8 +1,8 @@
 """Choosing the exercises and laying them over the runner's week.
 
-The choice (seed 000): exercises for the most certain causes and defects first, the
+The choice (lepape-technique): exercises for the most certain causes and defects first, the
 simplest first; an exercise that treats several of them is planned once and counts for
-all. The placement follows the catalogue's `when` slots (seeds 000, 001, 004): strength
+all. The placement follows the catalogue's `when` slots (lepape-technique, 001, 004): strength
 after easy-paced runs twice a week, technique drills on the one technique run,
 activation drills in the warm-up of the faster session or half-way through the long
 run, stretches held briefly after the jog before a run and long after it. The whole
@@ -22,7 +22,7 @@ from .week import Week
 
 # Floating-point slack when adding up minutes such as 1.5.
 EPSILON = 1e-9
-# seed 000: learn the simplest exercises first. The hardest level waits for later weeks
+# lepape-technique: learn the simplest exercises first. The hardest level waits for later weeks
 # unless nothing simpler treats that cause or defect.
 HARDEST = 3
 # A handout, not a catalogue: the next steps list at most this many waiting exercises
@@ -94,12 +94,12 @@ class Planner:
         """Ways to place one exercise this week, the fullest first."""
         week, slots = self.week, set(rx.when)
         if "strength_day" in slots:
-            # twice a week (seed 004); once is the smallest form, completed later
+            # twice a week (workshop-exercises); once is the smallest form, completed later
             both = [Placement(i, "after") for i in week.strength]
             return [both] + ([[p] for p in both] if len(both) > 1 else [])
         if "technique_day" in slots:
             # The technique run first. Once it is full, a drill also fit for a warm-up goes
-            # at the end of another run's warm-up (seed 000), the hard day's last.
+            # at the end of another run's warm-up (lepape-technique), the hard day's last.
             first = [[Placement(week.technique, "drills")]]
             if "warm_up_drills" not in slots:
                 return first

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# seed 000: technique, coordination and strength take about a tenth of training time
+# lepape-technique: technique, coordination and strength take about a tenth of training time
 # (10 minutes of a 1 h 30 session).
 BUDGET_SHARE = 0.10
-# seed 004: the strength circuit twice a week, after a run.
+# workshop-exercises: the strength circuit twice a week, after a run.
 STRENGTH_SESSIONS = 2
 # Assumed when the answers do not give the runner's week (a common recreational week).
 DEFAULT_SESSIONS = 3
 DEFAULT_MINUTES = 60
-# seed 000 gives the tenth per workout (10 min of 1 h 30), so the work is spread over the
+# lepape-technique gives the tenth per workout (10 min of 1 h 30), so the work is spread over the
 # week: a session takes at most 1.5 times its own tenth, the technique run twice (it is
-# the technique-focused day, seed 001). These multipliers are our own rule of thumb.
+# the technique-focused day, technique-drills). These multipliers are our own rule of thumb.
 SESSION_STRETCH = 1.5
 TECHNIQUE_STRETCH = 2.0
 
@@ -72,7 +72,8 @@ class Week:
     @property
     def strength(self) -> list[int]:
         """Where the strength circuit goes: after easy-paced runs, never the hard day
-        (seed 004: twice a week after a run; seed 001: it can join the technique day)."""
+        (workshop-exercises: twice a week after a run; technique-drills: it can join the
+        technique day)."""
         easy_paced = [i for i, k in enumerate(self.kinds) if k in ("technique", "easy")]
         easy_paced += self.of_kind("long")
         return easy_paced[:STRENGTH_SESSIONS]
@@ -80,7 +81,8 @@ class Week:
 
 def session_kinds(count: int) -> tuple[str, ...]:
     """The week's shape: the technique run first, the faster session in the middle, the
-    long run last, easy runs in between (one of each at most; seed 001: one technique day)."""
+    long run last, easy runs in between (one of each at most; technique-drills: one
+    technique day)."""
     if count == 1:
         return ("technique",)
     if count == 2:

@@ -1,4 +1,5 @@
-"""What the work is worth: seed 000's stride length × frequency arithmetic, for this runner."""
+"""What the work is worth: the stride length × frequency arithmetic of lepape-technique
+(docs/sources.md), for this runner."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from typing import Any
 from .model import Worth
 
 MARATHON_KM = 42.195
-# seed 000: a marathon is 30,000-40,000 strides; its worked example uses 35,000 and +4 cm.
+# lepape-technique: a marathon is 30,000-40,000 strides; its worked example uses 35,000 and +4 cm.
 STRIDES_PER_MARATHON = 35_000
 STRIDE_GAIN_M = 0.04
-# REFERENCE.md: raise the runner's own cadence by 5-10 %, never towards a fixed 180;
+# docs/sources.md: raise the runner's own cadence by 5-10 %, never towards a fixed 180;
 # +5 % already lowers the load on the knee (Heiderscheit 2011).
 CADENCE_RAISE = 0.05
-# REFERENCE.md cadence bands: above 183 steps a minute is already high.
+# docs/sources.md cadence bands: above 183 steps a minute is already high.
 HIGH_CADENCE = 183
 
 

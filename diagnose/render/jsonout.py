@@ -1,4 +1,4 @@
-"""JSON and JSON Lines: the contract of DESIGN.md, byte-identical for identical input."""
+"""JSON and JSON Lines: the contract in the README, byte-identical for identical input."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,8 @@ from diagnose.errors import RunformError
 from diagnose.knowledge import load_kb
 
 _KB = load_kb()
-_CASES = load_cases(_KB)
+# the repository's cases and examples (an installed runform ships the cases only)
+_CASES = load_cases(_KB, Path(__file__).resolve().parent.parent)
 
 
 def test_the_library_covers_the_runners_a_coach_meets():

@@ -45,10 +45,10 @@ from .logic import (
     Key,
     combine,
     compile_opening,
+    counted_supports,
     layers,
     observations_in,
     premise_certainty,
-    strongest_per_group,
 )
 
 
@@ -186,7 +186,8 @@ class _Run(KnowledgeEngine):
             cf = supports[rule_id]
         else:
             by_id = self.by_id
-            cf = combine(strongest_per_group((by_id[r].group, r, c) for r, c in supports.items()))
+            counted = counted_supports((by_id[r].group, r, c) for r, c in supports.items())
+            cf = combine(list(counted.values()))
         self.certainty[key] = cf
         # Only established conclusions are facts: one below the threshold (or pushed
         # under it by negative evidence) is not there for other rules to use.
@@ -260,20 +261,16 @@ class Engine:
         namespace, ident = key
         entity = self.kb.entity(namespace, ident)
         supports = []
-        strongest: dict[str, str] = {}  # evidence group -> the rule that counts for it
-        for rule_id, contribution in engine.support[key].items():
-            group = engine.by_id[rule_id].group
-            if group and (
-                group not in strongest
-                or abs(contribution) > abs(engine.support[key][strongest[group]])
-            ):
-                strongest[group] = rule_id
+        counted = counted_supports(
+            (engine.by_id[r].group, r, c) for r, c in engine.support[key].items()
+        )
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
             facts = sorted(_described(engine.trace_facts[(key, rule_id)]))
             facts += self._negations(rule.when, engine)
-            counted = rule.group is None or strongest[rule.group] == rule_id
-            supports.append(Support(rule_id, rule.because, contribution, tuple(facts), counted))
+            supports.append(
+                Support(rule_id, rule.because, contribution, tuple(facts), rule_id in counted)
+            )
         supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
         inputs = self._treated(engine, key)
         details: dict[str, Any] = {}

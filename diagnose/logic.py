@@ -51,16 +51,16 @@ def combine(contributions: list[float]) -> float:
     return positive + negative
 
 
-def strongest_per_group(supports: Iterable[tuple[str | None, str, float]]) -> list[float]:
-    """The contributions MYCIN may combine, from (group, rule, contribution) triples:
-    rules in one evidence group read the same evidence, so only the strongest of them
-    counts; a rule without a group is its own evidence."""
-    strongest: dict[str, float] = {}
+def counted_supports(supports: Iterable[tuple[str | None, str, float]]) -> dict[str, float]:
+    """The contributions MYCIN may combine, from (group, rule, contribution) triples, by
+    rule: rules in one evidence group read the same evidence, so only the strongest of
+    them counts; a rule without a group is its own evidence."""
+    strongest: dict[str, tuple[str, float]] = {}
     for group, rule, cf in supports:
         key = f"group:{group}" if group else f"rule:{rule}"
-        if key not in strongest or abs(cf) > abs(strongest[key]):
-            strongest[key] = cf
-    return list(strongest.values())
+        if key not in strongest or abs(cf) > abs(strongest[key][1]):
+            strongest[key] = (rule, cf)
+    return dict(strongest.values())
 
 
 def _undecided(test: ConclusionTest) -> bool | None:

@@ -8,7 +8,7 @@ from strategies import answers
 
 from diagnose.engine import Engine
 from diagnose.knowledge import load_kb
-from diagnose.logic import THRESHOLD, combine
+from diagnose.logic import THRESHOLD, combine, counted_supports
 
 cfs = st.floats(-1, 1, allow_nan=False).filter(lambda v: v != 0)
 
@@ -67,3 +67,11 @@ def test_nothing_below_the_threshold_is_kept(given_answers):
         assert finding.because, finding.id
         for support in finding.because:
             assert _KB.rule(support.rule).then.ident == finding.id
+
+
+def test_an_evidence_group_counts_its_strongest_rule_once():
+    supports = [("g", "a", 0.6), ("g", "b", 0.8), (None, "c", 0.5), ("h", "d", -0.7)]
+    assert counted_supports(supports) == {"b": 0.8, "c": 0.5, "d": -0.7}
+    assert counted_supports(reversed(supports)) == counted_supports(supports)
+    # two readings of the same evidence are not more certain than the stronger one
+    assert combine(list(counted_supports([("g", "a", 0.7), ("g", "b", 0.8)]).values())) == 0.8

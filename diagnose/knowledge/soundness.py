@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..logic import THRESHOLD, combine, strongest_per_group
+from ..logic import THRESHOLD, combine, counted_supports
 from .loader import KnowledgeBase
 from .models import (
     EVIDENCE,
@@ -317,7 +317,7 @@ def _chained_links_modest(kb: KnowledgeBase) -> list[str]:
                 f" {CHAINED_LINK:g} unless an answer or a test backs it"
             )
     for key, rules in chained.items():
-        together = combine(strongest_per_group((r.group, r.id, r.cf) for r in rules))
+        together = combine(list(counted_supports((r.group, r.id, r.cf) for r in rules).values()))
         if together > CHAINED_TOGETHER + 1e-9:
             found.append(
                 f"{_at(kb, rules[0])}: {_name(key)}: its links from other conclusions"
@@ -345,7 +345,7 @@ def _stronger_evidence_wins(kb: KnowledgeBase) -> list[str]:
             ]
             if not weaker:
                 continue
-            most = combine(strongest_per_group((r.group, r.id, r.cf) for r in weaker))
+            most = combine(list(counted_supports((r.group, r.id, r.cf) for r in weaker).values()))
             if combine([most, against.cf]) >= THRESHOLD:
                 found.append(
                     f"{_at(kb, against)}: rule '{against.id}': {EVIDENCE[level]} evidence"

@@ -84,6 +84,8 @@ class Diagnosis:
     screen_open: list[str] = field(default_factory=list)  # health questions not answered
     # the load levels this runner may be given (a red flag: none but gentle mobility)
     open_loads: frozenset[str] = frozenset({"gentle", "moderate", "loaded"})
+    # prescriptions the rules argue against (a test the runner passes): never offered
+    ruled_out: frozenset[str] = frozenset()
 
     def findings(self) -> list[Finding]:
         return [

@@ -272,7 +272,7 @@ class Engine:
                 Support(rule_id, rule.because, contribution, tuple(facts), rule_id in counted)
             )
         supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
-        inputs = self._treated(engine, key)
+        inputs = self._used(engine, key)
         details: dict[str, Any] = {}
         if namespace == "prescription":
             details = {
@@ -284,6 +284,8 @@ class Engine:
                 "load": entity.load,
                 "difficulty": entity.difficulty,
                 "treats": sorted(i for ns, i in inputs if ns in ("defect", "cause", "red_flag")),
+                # the exercises a companion goes with (ankle circles after the foot walks)
+                "follows": sorted(i for ns, i in inputs if ns == "prescription"),
             }
             if entity.category == "advice":
                 details = {"text": entity.description, "treats": details["treats"]}
@@ -293,14 +295,14 @@ class Engine:
             namespace, ident, entity.name, engine.certainty[key], tuple(supports), details
         )
 
-    def _treated(self, engine: _Run, key: Key) -> set[Key]:
-        """The conclusions a finding rests on directly. An add-on that follows another
+    def _used(self, engine: _Run, key: Key) -> set[Key]:
+        """The conclusions a finding rests on directly. A companion that follows another
         exercise (ankle circles after the foot walks) treats nothing of its own: it is
-        not a first choice for anything, only a companion."""
+        not a first choice for anything, and goes only with what it follows."""
         found: set[Key] = set()
         for rule_id in engine.support[key]:
             for fact in engine.trace_facts[(key, rule_id)]:
-                if isinstance(fact, Concluded) and fact["ns"] != "prescription":
+                if isinstance(fact, Concluded):
                     found.add((fact["ns"], fact["id"]))
         return found
 
@@ -356,6 +358,14 @@ class Engine:
                 advice.append(finding)
             else:
                 prescriptions.append(finding)
+        # a companion waits with what it goes with (ankle circles after held-back walks)
+        waiting = {f.id: f.details["held_back_because"] for f in held_back}
+        for finding in list(prescriptions):
+            follows = finding.details.get("follows", [])
+            if follows and not finding.details["treats"] and all(f in waiting for f in follows):
+                finding.details["held_back_because"] = waiting[follows[0]]
+                prescriptions.remove(finding)
+                held_back.append(finding)
         return Diagnosis(
             defects=found["defect"],
             causes=found["cause"],
@@ -375,6 +385,11 @@ class Engine:
             health=health,
             screen_open=screen_open,
             open_loads=open_loads,
+            ruled_out=frozenset(
+                ident
+                for (ns, ident), cf in engine.certainty.items()
+                if ns == "prescription" and cf < 0
+            ),
         )
 
     def _open_loads(self, health: str, ready: set[str]) -> frozenset[str]:

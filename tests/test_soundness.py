@@ -246,13 +246,24 @@ def test_a_catch_all_cause_from_defects_alone_is_found(tmp_path):
     strong = FINE_RULES.replace(
         "then: {cause: root}\n    cf: 0.4", "then: {cause: root}\n    cf: 0.8"
     )
-    findings = soundness(tiny_kb(tmp_path, fine=strong))
+    findings = soundness(tiny_kb(tmp_path / "a", fine=strong))
     assert any(
-        "rule 'root_from_fault': draws a cause from other conclusions alone" in f for f in findings
+        "rule 'root_from_fault': draws a cause from other conclusions (and no answer they"
+        " do not already read)" in f
+        for f in findings
     )
     assert any(
         "its links from other conclusions (root_from_fault) reach 0.80" in f for f in findings
     )
+    # an answer the defect already read does not make the link direct evidence
+    rereads = strong.replace(
+        "    when: {defect: fault}\n    then: {cause: root}",
+        '    when:\n      all:\n        - {defect: fault}\n        - {obs: seen_sign, is: "yes"}\n'
+        "    then: {cause: root}",
+    )
+    assert rereads != strong
+    findings = soundness(tiny_kb(tmp_path / "b", fine=rereads))
+    assert any("rule 'root_from_fault': draws a cause" in f for f in findings)
 
 
 def test_a_test_against_a_feeling_must_win(tmp_path):
@@ -347,7 +358,12 @@ def test_unknown_never_satisfies_a_not_and_load_needs_its_gate(kb, engine):
         optional={
             "screen": st.just(SCREEN_CLEAR),
             "ready": st.just(
-                {"single_leg_squat_wobble": 1, "calf_raise_reps": 30, "no_strength_training": "no"}
+                {
+                    "single_leg_squat_wobble": 1,
+                    "calf_raise_reps": 30,
+                    "side_to_side_difference": "no",
+                    "no_strength_training": "no",
+                }
             ),
         },
     )

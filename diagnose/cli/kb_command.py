@@ -74,8 +74,12 @@ def test_command(kb_dir: str | None, verbose: bool) -> None:
     passed = len(outcomes) - len(failed)
     summary = (
         f"{len(outcomes)} examples of {len(kb.rules)} rules: {passed} passed, {len(failed)} failed"
-        f"; {len(cases)} runner cases: {len(cases) - len(failed_cases)} as a coach expects,"
-        f" {len(failed_cases)} not"
+        + (
+            f"; {len(cases)} runner cases: {len(cases) - len(failed_cases)} as a coach"
+            f" expects, {len(failed_cases)} not"
+            if cases
+            else "; no runner cases (cases/*.expect.yaml)"
+        )
     )
     if failed or failed_cases:
         raise RunformError(summary)

@@ -302,19 +302,32 @@ def _evidence_counted_once(kb: KnowledgeBase) -> list[str]:
 
 
 def _chained_links_modest(kb: KnowledgeBase) -> list[str]:
+    """A cause drawn from other conclusions, with no answer of its own beyond what those
+    conclusions already read, is a hint: modest on its own and all together."""
+    evidence = Evidence(kb)
     found = []
     chained: dict[Key, list[KBRule]] = {}
     for rule in kb.rules:
         if rule.then.namespace != "cause" or rule.cf <= 0:
             continue
-        if any(isinstance(t, ObservationTest) for _, t in _positive_leaves(rule.when)):
-            continue
+        leaves = [t for _, t in _positive_leaves(rule.when)]
+        direct = {t.obs for t in leaves if isinstance(t, ObservationTest)}
+        through = set().union(
+            *(
+                evidence.of_key((t.namespace, t.ident))
+                for t in leaves
+                if isinstance(t, ConclusionTest) and t.ident != "*"
+            )
+        )
+        if direct - through:
+            continue  # an answer of its own backs the link
         chained.setdefault(rule.then.key, []).append(rule)
         if rule.cf > CHAINED_LINK:
             found.append(
                 f"{_at(kb, rule)}: rule '{rule.id}': draws a cause from other conclusions"
-                f" alone with certainty {rule.cf:g}: such a link is a hint and carries at most"
-                f" {CHAINED_LINK:g} unless an answer or a test backs it"
+                f" (and no answer they do not already read) with certainty {rule.cf:g}: such a"
+                f" link is a hint and carries at most {CHAINED_LINK:g} unless an answer or a"
+                " test of its own backs it"
             )
     for key, rules in chained.items():
         together = combine(list(counted_supports((r.group, r.id, r.cf) for r in rules).values()))

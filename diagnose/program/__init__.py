@@ -13,7 +13,7 @@ from typing import Any
 from ..diagnosis import INCOMPLETE, Diagnosis
 from ..knowledge import KnowledgeBase
 from .model import Item, LaterStep, Note, Program, Session, Worth
-from .planning import candidates, choose, items_of, later_steps
+from .planning import HARDEST, candidates, choose, items_of, later_steps
 from .week import SESSION_KINDS, week_of
 from .worth import worth_of
 
@@ -138,9 +138,12 @@ def build_program(
             "exercise is kept anyway; a longer session or one more a week makes room for more."
         )
     elif plan.waiting:
+        learnable = [c for c in plan.waiting if c.entity.difficulty < HARDEST and c.treats]
         notes.append(
             f"Not everything fits in {week.budget:g} min a week; the rest waits under "
             "'Later steps', most useful first."
+            if learnable
+            else "The hardest exercises wait under 'Later steps' until the simpler ones feel easy."
         )
     once = [c.entity.name for c, placements in plan.placed if _strength_once(c, placements)]
     if once:

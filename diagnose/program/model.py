@@ -316,7 +316,10 @@ class Program:
                 "clinician_first": self.clinician_first,
                 "red_flags": [n.to_dict() for n in self.red_flags],
                 "health_questions_unanswered": [n.to_dict() for n in self.health_open],
-                "held_back": [n.to_dict() for n in self.held_back],
+                "held_back": [
+                    {"id": n.id, "name": n.name, "held_back_because": n.text}
+                    for n in self.held_back
+                ],
                 "sessions": [s.to_dict() for s in self.sessions],
                 "week_at_a_glance": [
                     {

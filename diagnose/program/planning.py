@@ -44,6 +44,7 @@ class Candidate:
     entity: Prescription
     treats: frozenset[str]  # defect and cause ids
     position: int  # in the catalogue: the sources' own order breaks ties (a series)
+    follows: frozenset[str] = frozenset()  # a companion: the exercises it goes with
 
     @property
     def id(self) -> str:
@@ -75,7 +76,8 @@ def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Candidate]:
         if entity is None or entity.category == "advice":
             continue
         treats = frozenset(t for t in finding.details.get("treats", []) if t in conclusions)
-        usable.append(Candidate(finding, entity, treats, position[finding.id]))
+        follows = frozenset(finding.details.get("follows", []))
+        usable.append(Candidate(finding, entity, treats, position[finding.id], follows))
     return usable
 
 
@@ -122,7 +124,7 @@ class Planner:
         if "before_run" in slots:
             before = self._least_loaded([Placement(i, "before") for i in sessions])
         if "after_run" in slots:
-            after = self._least_loaded([Placement(i, "after", long_hold=True) for i in sessions])
+            after = self._least_loaded(self._after_holds())
         if not before and not after:
             return [[Placement(week.technique, "drills")]]
         variants = []
@@ -132,6 +134,12 @@ class Planner:
             variants.append([before[0], elsewhere[0]])
         variants += [[p] for p in before] + [[p] for p in after]
         return variants
+
+    def _after_holds(self) -> list[Placement]:
+        """Long holds go after an easy-paced run: the faster session gets only its warm-up
+        (its description promises nothing after it)."""
+        easy = [i for i, kind in enumerate(self.week.kinds) if kind != "speed"]
+        return [Placement(i, "after", long_hold=True) for i in easy or range(self.week.sessions)]
 
     # -- does it fit
 
@@ -178,7 +186,7 @@ class Planner:
         if "after_run" not in rx.when:
             return []
         taken = {p.session for p in placements}
-        after = [Placement(i, "after", long_hold=True) for i in range(self.week.sessions)]
+        after = self._after_holds()
         extra = self._least_loaded(after)
         extra = [p for p in extra if p.session not in taken] or extra
         for p in extra:
@@ -260,18 +268,24 @@ def choose(
     if not cautious:
         one_more_for(main)
         first_for([t for t in targets if t.certainty < MAIN_CERTAINTY])
+
+    def with_company(candidate: Candidate) -> bool:
+        """A companion comes only with something it follows."""
+        planned = {c.id for c, _ in placed}
+        return bool(candidate.treats) or bool(candidate.follows & planned)
+
     while not cautious:
         # then anything else prescribed, by its own rank, one at a time
-        if not one_more_for(targets) and not give(
-            [c for c in left if c.entity.difficulty < HARDEST]
-        ):
+        rest = [c for c in left if c.entity.difficulty < HARDEST and with_company(c)]
+        if not one_more_for(targets) and not give(rest):
             break
 
     over_budget = False
-    if not placed and pool:
+    treating = [c for c in pool if c.treats]  # a companion alone is no program
+    if not placed and treating:
         # Too little time for even one exercise: keep the shortest, simplest one rather
         # than hand out an empty program, and say so.
-        best = min(pool, key=lambda c: (c.entity.minutes, *_rank(c, set())))
+        best = min(treating, key=lambda c: (c.entity.minutes, *_rank(c, set())))
         placements = planner.place(best.entity, smallest=True, strict=False)
         if placements:
             placed.append((best, placements))
@@ -363,8 +377,8 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
         nxt = kb.prescriptions.get(rx.progression) if rx.progression else None
         if nxt is None or nxt.id in planned or nxt.id in offered:
             continue
-        if nxt.load not in diagnosis.open_loads:
-            continue  # not a next step before the runner is ready for its load
+        if nxt.load not in diagnosis.open_loads or nxt.id in diagnosis.ruled_out:
+            continue  # not before the runner is ready for its load, nor once not needed
         offered.add(nxt.id)
         treats = treated(candidate.treats, kb, diagnosis)
         steps.append(

@@ -2,13 +2,20 @@
 red flags and what the work is worth."""
 
 import datetime as dt
+import html
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from runners import SCREEN_CLEAR
+from strategies import answers
 
 from diagnose.answers import parse_answers
 from diagnose.program import build_program
 from diagnose.program.week import session_kinds
+from diagnose.render.program_html import render_program as render_html
+from diagnose.render.program_markdown import render_program as render_markdown
+from diagnose.render.program_text import render_program as render_text
 
 HELD_BACK_LOADS = {"moderate", "loaded", "plyometric"}
 
@@ -440,3 +447,34 @@ def test_an_open_health_screen_keeps_to_gentle_work_and_names_the_questions(kb, 
     clear = build_program(diagnose(kb, engine, BUSY), kb, today=DAY)
     assert clear.health_open == [] and not clear.headline.startswith("2 health")
     assert {kb.prescriptions[i.exercise].load for i in clear.items()} - {"gentle"}
+
+
+# ---------------------------------------------------------------- nothing vanishes
+
+_SHOWN_BIAS = st.fixed_dictionaries(
+    {}, optional={"screen": st.just(SCREEN_CLEAR), "week": st.integers(1, 7)}
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(base=_SHOWN_BIAS, drawn=st.data())
+def test_every_prescription_the_diagnosis_keeps_is_in_every_printout(kb, engine, base, drawn):
+    """Planned in the week, under later steps, listed as also useful, or held back with
+    why it waits: nothing the diagnosis keeps is missing from the JSON, the text, the
+    Markdown or the HTML printout."""
+    values = {**drawn.draw(answers(kb)), **base.get("screen", {})}
+    diagnosis = engine.run(values, {"sessions_per_week": base.get("week", 3)})
+    program = build_program(diagnosis, kb, today=DAY)
+    data = program.to_dict()
+    shown = {i["exercise"] for s in data["sessions"] for i in s["items"]}
+    shown |= {s["exercise"] for s in data["later"]} | {a["exercise"] for a in data["also_useful"]}
+    kept = {f.id for f in diagnosis.prescriptions}
+    assert kept <= shown, kept - shown
+    held = {f.id for f in diagnosis.held_back if kb.prescriptions[f.id].category != "advice"}
+    assert held == {h["id"] for h in data["held_back"]}
+    assert {a.id for a in diagnosis.advice} == {a["id"] for a in data["advice"]}
+    texts = [render_text(program), render_markdown(program), html.unescape(render_html(program))]
+    for ident in kept | held:
+        name = kb.prescriptions[ident].name
+        for text in texts:
+            assert name in " ".join(text.replace("\\", "").split()), (ident, text[:200])

@@ -13,7 +13,14 @@ from typing import Any
 from ..diagnosis import INCOMPLETE, Diagnosis
 from ..knowledge import KnowledgeBase
 from .model import Item, LaterStep, Note, Program, Session, Worth
-from .planning import HARDEST, candidates, choose, items_of, later_steps
+from .planning import (
+    HARDEST,
+    MAIN_CERTAINTY,
+    candidates,
+    choose,
+    items_of,
+    later_steps,
+)
 from .week import SESSION_KINDS, week_of
 from .worth import worth_of
 
@@ -145,6 +152,20 @@ def build_program(
             if learnable
             else "The hardest exercises wait under 'Later steps' until the simpler ones feel easy."
         )
+    covered = {t for c, _ in plan.placed for t in c.treats}
+    untreated = [
+        t.name
+        for t in targets
+        if t.certainty >= MAIN_CERTAINTY
+        and t.id not in covered
+        and any(t.id in c.treats for c in pool)
+        and not diagnosis.red_flags
+    ]
+    if untreated:
+        notes.append(
+            f"No room this week for work on {'; '.join(untreated)}: what treats "
+            f"{'them' if len(untreated) > 1 else 'it'} waits under 'Later steps'."
+        )
     once = [c.entity.name for c, placements in plan.placed if _strength_once(c, placements)]
     if once:
         notes.append(
@@ -152,6 +173,11 @@ def build_program(
             " is the aim once there is time for it."
         )
 
+    # with a red flag the next steps come from a new program once cleared; a runner
+    # letting things be gets none either; what the diagnosis keeps is still listed
+    later, also_useful = later_steps(
+        plan, kb, diagnosis, week.budget, progressions=not (diagnosis.red_flags or letting_be)
+    )
     return Program(
         runner_name=runner.get("name"),
         date=(today or dt.date.today()).isoformat(),
@@ -181,8 +207,8 @@ def build_program(
             Note(o, kb.observations[o].name, kb.observations[o].description)
             for o in diagnosis.screen_open
         ],
-        # with a red flag the next steps come from a new program once cleared
-        later=[] if diagnosis.red_flags or letting_be else later_steps(plan, kb, diagnosis),
+        later=later,
+        also_useful=also_useful,
         advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],
         causes=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.causes],
         defects=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.defects],

@@ -6,7 +6,7 @@ plain values (words included); renderers only arrange them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Where in a session an item goes, in the order a session runs.
@@ -149,6 +149,11 @@ class LaterStep:
     dose: str
     after: str | None  # the planned exercise this one follows on from (catalogue progression)
     why: str
+    waits: str = ""  # why it is not in this week: "once the simpler exercises feel easy"
+
+    @property
+    def when(self) -> str:
+        return f"once {self.after.lower()} feels easy" if self.after else self.waits
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +163,7 @@ class LaterStep:
             "dose": self.dose,
             "after": self.after,
             "why": self.why,
+            "waits": self.waits,
         }
 
 
@@ -236,6 +242,8 @@ class Program:
     health_open: list[Note] = field(default_factory=list)
     held_back: list[Note] = field(default_factory=list)  # text: "until ...", why it waits
     later: list[LaterStep] = field(default_factory=list)
+    # the rest of what the diagnosis prescribes, briefly: name, and why it waits (text)
+    also_useful: list[Note] = field(default_factory=list)
     advice: list[Note] = field(default_factory=list)
     causes: list[Note] = field(default_factory=list)
     defects: list[Note] = field(default_factory=list)
@@ -259,6 +267,13 @@ class Program:
     def clinician_first(self) -> bool:
         return bool(self.red_flags)
 
+    def also_useful_groups(self) -> list[tuple[str, list[str]]]:
+        """(why they wait, the names) for the exercises listed briefly."""
+        groups: dict[str, list[str]] = {}
+        for note in self.also_useful:
+            groups.setdefault(note.text, []).append(note.name)
+        return list(groups.items())
+
     def held_back_groups(self) -> list[tuple[str, list[str]]]:
         """(why it waits, the names) for what is held back, one group per reason."""
         groups: dict[str, list[str]] = {}
@@ -270,11 +285,20 @@ class Program:
         return [item for session in self.sessions for item in session.items]
 
     def exercises(self) -> list[Item]:
-        """Each planned exercise once, in the order it first appears (for the how-to notes)."""
-        seen: dict[str, Item] = {}
+        """Each planned exercise once, in the order it first appears (for the how-to
+        notes), with every dose the plan uses for it (short holds before a run, long
+        ones after)."""
+        seen: dict[str, list[Item]] = {}
         for item in self.items():
-            seen.setdefault(item.exercise, item)
-        return list(seen.values())
+            seen.setdefault(item.exercise, []).append(item)
+        cards = []
+        for items in seen.values():
+            doses = list(dict.fromkeys((item.dose, item.part) for item in items))
+            dose = items[0].dose
+            if len({d for d, _ in doses}) > 1:
+                dose = "; ".join(f"{d} {PART_WORDS[part].split(',')[0]}" for d, part in doses)
+            cards.append(replace(items[0], dose=dose))
+        return cards
 
     def glance(self) -> list[tuple[Session, dict[str, float]]]:
         """The week at a glance: each session's minutes for each kind of work."""
@@ -330,6 +354,9 @@ class Program:
                     for session, kinds in self.glance()
                 ],
                 "later": [step.to_dict() for step in self.later],
+                "also_useful": [
+                    {"exercise": n.id, "name": n.name, "waits": n.text} for n in self.also_useful
+                ],
                 "advice": [n.to_dict() for n in self.advice],
                 "causes": [n.to_dict() for n in self.causes],
                 "defects": [n.to_dict() for n in self.defects],

@@ -17,7 +17,7 @@ from typing import Any
 from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.models import Prescription
-from .model import PARTS, Item, LaterStep, Treated
+from .model import PARTS, Item, LaterStep, Note, Treated
 from .week import Week
 
 # Floating-point slack when adding up minutes such as 1.5.
@@ -25,9 +25,9 @@ EPSILON = 1e-9
 # lepape-technique: learn the simplest exercises first. The hardest level waits for later weeks
 # unless nothing simpler treats that cause or defect.
 HARDEST = 3
-# A handout, not a catalogue: the next steps list at most this many waiting exercises
-# (the catalogue's own progressions always show).
-MAX_WAITING = 6
+# A handout, not a catalogue: the later steps give this many exercises in full (dose and
+# why); the rest of what the diagnosis prescribes is listed briefly as "also useful".
+MAX_LATER = 6
 # Order within a part of a session: gentle walks, then brisk drills, then jumps; also
 # how simple an exercise is, after its difficulty.
 LOAD_ORDER = {"gentle": 0, "moderate": 1, "loaded": 2, "plyometric": 3}
@@ -366,13 +366,39 @@ def items_of(
     return [[item for _, item in sorted(found, key=lambda x: x[0])] for found in per_session]
 
 
-def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[LaterStep]:
-    """What comes once the first exercises are learned: the catalogue's next step for each
-    planned exercise, then the prescribed exercises that did not fit this week."""
+def _usefulness(candidate: Candidate, diagnosis: Diagnosis) -> tuple[Any, ...]:
+    """Most useful first: what it treats is most certain, then the exercise itself."""
+    certainty = {f.id: f.certainty for f in (*diagnosis.defects, *diagnosis.causes)}
+    treated_most = max((certainty.get(t, 0.0) for t in candidate.treats), default=0.0)
+    return (-round(treated_most, 6), -round(candidate.finding.certainty, 6), candidate.position)
+
+
+def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase, budget: float) -> str:
+    """Why a prescribed exercise is not in this week, as "... it waits for"."""
+    if not candidate.treats and candidate.follows:
+        with_ = "; ".join(kb.prescriptions[f].name.lower() for f in sorted(candidate.follows))
+        return f"goes with what it follows ({with_})"
+    if candidate.entity.difficulty >= HARDEST:
+        return "once the simpler exercises feel easy"
+    return f"when there is more time than {budget:g} min a week"
+
+
+def later_steps(
+    plan: Plan,
+    kb: KnowledgeBase,
+    diagnosis: Diagnosis,
+    budget: float,
+    progressions: bool = True,
+) -> tuple[list[LaterStep], list[Note]]:
+    """(later steps, also useful): the catalogue's next step for each planned exercise,
+    then the prescribed exercises not planned this week, most useful first, each with
+    why it waits. Nothing the diagnosis keeps is left out: beyond the first few, the rest
+    is listed briefly as also useful. `progressions`: offer next steps at all (not while
+    a red flag waits for a clinician, nor for a runner letting things be)."""
     planned = {candidate.id for candidate, _ in plan.placed}
     steps: list[LaterStep] = []
     offered: set[str] = set()
-    for candidate, _ in plan.placed:
+    for candidate, _ in plan.placed if progressions else []:
         rx = candidate.entity
         nxt = kb.prescriptions.get(rx.progression) if rx.progression else None
         if nxt is None or nxt.id in planned or nxt.id in offered:
@@ -389,12 +415,16 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
                 nxt.dose_for(diagnosis.answers),
                 rx.name,
                 why(treats),
+                "once the one before it feels easy",
             )
         )
-    waiting = [c for c in plan.waiting if c.id not in offered]
-    for candidate in waiting[:MAX_WAITING]:
+    waiting = sorted(
+        (c for c in plan.waiting if c.id not in offered),
+        key=lambda c: _usefulness(c, diagnosis),
+    )
+    room = max(0, MAX_LATER - len(steps)) if progressions else 0
+    for candidate in waiting[:room]:
         rx = candidate.entity
-        offered.add(rx.id)
         treats = treated(candidate.treats, kb, diagnosis)
         steps.append(
             LaterStep(
@@ -404,6 +434,8 @@ def later_steps(plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis) -> list[Lat
                 rx.dose_for(diagnosis.answers),
                 None,
                 why(treats, candidate.finding),
+                waiting_reason(candidate, plan, kb, budget),
             )
         )
-    return steps
+    also = [Note(c.id, c.entity.name, waiting_reason(c, plan, kb, budget)) for c in waiting[room:]]
+    return steps, also

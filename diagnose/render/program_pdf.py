@@ -420,12 +420,23 @@ def _section(pdf, heading: str, blocks: list[Callable[[], None]]) -> None:
 
 def _later(pdf, program: Program) -> None:
     def block(step) -> Callable[[], None]:
-        lead = f"once {step.after} feels easy" if step.after else "as time allows"
-        return lambda: _named_bullet(pdf, step.name, f" ({lead}): {step.dose}. {step.why}")
+        return lambda: _named_bullet(pdf, step.name, f" ({step.when}): {step.dose}. {step.why}")
 
-    _section(
-        pdf, "Later steps: once the first exercises feel easy", [block(s) for s in program.later]
-    )
+    if program.later:
+        _section(
+            pdf,
+            "Later steps: once the first exercises feel easy",
+            [block(s) for s in program.later],
+        )
+    if program.also_useful:
+        _section(
+            pdf,
+            "Also useful",
+            [
+                lambda r=reason, n=names: _text(pdf, f"{r[0].upper()}{r[1:]}: {'; '.join(n)}.")
+                for reason, names in program.also_useful_groups()
+            ],
+        )
 
 
 def _advice(pdf, program: Program) -> None:
@@ -501,7 +512,7 @@ def render_program(program: Program) -> bytes:
     if exercises:
         blocks = [lambda item=item: _exercise(pdf, item) for item in exercises]
         _columns(pdf, "How to do each exercise", blocks)
-    if program.later:
+    if program.later or program.also_useful:
         _later(pdf, program)
     if program.advice:
         _advice(pdf, program)

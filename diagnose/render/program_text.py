@@ -108,8 +108,12 @@ def render_program(program: Program) -> str:
     if program.later:
         out += _heading("Later steps: once the first exercises feel easy")
         for step in program.later:
-            lead = f"once {step.after} feels easy, " if step.after else ""
-            out += _wrap(f"- {lead}{step.name} ({step.dose}). {step.why}", "", "  ")
+            out += _wrap(f"- {step.name} ({step.dose}; {step.when}). {step.why}", "", "  ")
+        out.append("")
+    if program.also_useful:
+        out += _heading("Also useful")
+        for reason, names in program.also_useful_groups():
+            out += _wrap(f"- {reason[0].upper()}{reason[1:]}: {'; '.join(names)}.", "", "  ")
         out.append("")
 
     if program.advice:

@@ -83,7 +83,9 @@ def test_json_contract(cli_runner, answers, kb):
         assert item["cues"] == rx.cues and item["pitfalls"] == rx.pitfalls
         # what it treats, or, for a companion of another exercise, why it follows it
         assert item["treats"] or item["exercise"] in add_ons(kb), item
-    assert data["worth"]["stride_gain_m"] == 1400  # 35,000 marathon strides × 4 cm
+    # a short stride, its length not measured and no height: no made-up metres
+    assert data["worth"]["step_length_source"] == "unknown"
+    assert data["worth"]["step_length_m"] is None and data["worth"]["stride_gain_m"] == 0
     assert data["worth"]["target_cadence_spm"] == 168  # 160 + 5 %
     assert data["red_flags"] == [] and data["runner"]["name"] == "Léa Müller"
 

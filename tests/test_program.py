@@ -359,6 +359,28 @@ def test_worth_uses_the_runners_own_distance_cadence_and_step(kb, engine):
     assert "150" in text and "158" in text and "not a jump to 180" in text
 
 
+def test_worth_never_assumes_a_typical_step_for_a_short_stride(kb, engine):
+    short = {**SCREEN_CLEAR, "short_stride": "yes", "cadence_spm": 160}
+    worth = program_for(kb, engine, short, goal_distance_km=10).worth
+    assert worth.step_length_source == "unknown" and worth.step_length_m is None
+    text = " ".join(worth.lines)
+    assert "give your height or a watch's step length" in text and " m further" not in text
+    by_height = program_for(kb, engine, short, goal_distance_km=10, height_cm=170).worth
+    assert by_height.step_length_source == "height" and by_height.step_length_m == 1.1
+    assert "estimated from your height" in " ".join(by_height.lines)
+    measured = {**short, "stride_length_m": 0.95}
+    own = program_for(kb, engine, measured, goal_distance_km=10, height_cm=170).worth
+    assert own.step_length_source == "measured" and own.step_length_m == 0.95
+
+
+def test_worth_states_overstriding_only_when_likely(kb, engine):
+    likely = {**SCREEN_CLEAR, "heel_ahead_of_knee": "yes", "shin_reaching_at_landing": "yes"}
+    assert "Your foot lands too far ahead" in " ".join(program_for(kb, engine, likely).worth.lines)
+    possible = {**SCREEN_CLEAR, "heel_strike": "yes", "cadence_spm": 158}
+    lines = " ".join(program_for(kb, engine, possible).worth.lines)
+    assert "Your answers suggest your foot may land too far ahead" in lines
+
+
 def test_worth_for_a_high_cadence_points_to_step_length(kb, engine):
     answers = {**SCREEN_CLEAR, "heel_strike": "yes", "cadence_spm": 190}
     worth = program_for(kb, engine, answers).worth

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..diagnosis import INCOMPLETE, Diagnosis
 from ..knowledge import KnowledgeBase
+from .findings import could_change, found, measured
 from .model import Item, LaterStep, Note, Program, Session, Worth
 from .planning import (
     HARDEST,
@@ -194,7 +195,10 @@ def build_program(
         else worth_of(
             runner,
             diagnosis.answers,
-            overstriding=any(d.id == "overstriding" for d in diagnosis.defects),
+            overstriding=max(
+                (d.certainty for d in diagnosis.defects if d.id == "overstriding"), default=0.0
+            ),
+            short_stride=any(d.id == "short_stride" for d in diagnosis.defects),
         ),
         headline=_headline(diagnosis, bool(plan.placed)),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
@@ -210,8 +214,10 @@ def build_program(
         later=later,
         also_useful=also_useful,
         advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],
-        causes=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.causes],
-        defects=[Note(f.id, f.name, certainty=f.certainty) for f in diagnosis.defects],
+        causes=found(diagnosis.causes, kb, diagnosis.answers),
+        defects=found(diagnosis.defects, kb, diagnosis.answers),
+        measured=measured(diagnosis, kb),
+        could_change=could_change(diagnosis, kb),
         notes=notes,
         source=diagnosis.source,
         goal_distance_km=runner.get("goal_distance_km"),

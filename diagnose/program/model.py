@@ -173,8 +173,9 @@ class Worth:
 
     distance_km: float
     distance_words: str  # "your 21.1 km race" or "a marathon (no goal race given)"
-    step_length_m: float
+    step_length_m: float | None  # None: not measured, and too uncertain to assume
     step_length_known: bool
+    step_length_source: str  # "measured" | "height" (an estimate) | "typical" | "unknown"
     steps: int
     stride_gain_cm: int
     stride_gain_m: int
@@ -191,8 +192,11 @@ class Worth:
         return {
             "distance_km": number(self.distance_km),
             "distance": self.distance_words,
-            "step_length_m": round(self.step_length_m, 2),
+            "step_length_m": (
+                round(self.step_length_m, 2) if self.step_length_m is not None else None
+            ),
             "step_length_known": self.step_length_known,
+            "step_length_source": self.step_length_source,
             "steps": self.steps,
             "stride_gain_cm": self.stride_gain_cm,
             "stride_gain_m": self.stride_gain_m,
@@ -245,8 +249,11 @@ class Program:
     # the rest of what the diagnosis prescribes, briefly: name, and why it waits (text)
     also_useful: list[Note] = field(default_factory=list)
     advice: list[Note] = field(default_factory=list)
+    # what the program rests on: each with certainty and the answers behind it (text)
     causes: list[Note] = field(default_factory=list)
     defects: list[Note] = field(default_factory=list)
+    measured: list[Note] = field(default_factory=list)  # test results and measurements
+    could_change: list[Note] = field(default_factory=list)  # text: "unknown" | "not asked"
     notes: list[str] = field(default_factory=list)  # budget remarks, what the plan is not
     source: str | None = None
     goal_distance_km: float | None = None
@@ -266,6 +273,12 @@ class Program:
     @property
     def clinician_first(self) -> bool:
         return bool(self.red_flags)
+
+    def could_change_line(self, limit: int = 8) -> str:
+        """The questions that could change the program, in one line (unknown first)."""
+        names = [n.name for n in self.could_change[:limit]]
+        more = len(self.could_change) - limit
+        return "; ".join(names) + (f" and {more} more" if more > 0 else "")
 
     def also_useful_groups(self) -> list[tuple[str, list[str]]]:
         """(why they wait, the names) for the exercises listed briefly."""
@@ -360,6 +373,10 @@ class Program:
                 "advice": [n.to_dict() for n in self.advice],
                 "causes": [n.to_dict() for n in self.causes],
                 "defects": [n.to_dict() for n in self.defects],
+                "measured": [n.to_dict() for n in self.measured],
+                "could_change": [
+                    {"id": n.id, "name": n.name, "answer": n.text} for n in self.could_change
+                ],
                 "worth": self.worth.to_dict() if self.worth else None,
                 "notes": list(self.notes),
             }

@@ -16,6 +16,10 @@ STRIDE_GAIN_M = 0.04
 CADENCE_RAISE = 0.05
 # docs/sources.md cadence bands: above 183 steps a minute is already high.
 HIGH_CADENCE = 183
+# rule-of-thumb: an easy-pace step is about 0.65 of the runner's height (1.10 m at 170 cm).
+STEP_PER_HEIGHT = 0.65
+# Below this certainty a finding is "possible", not stated as fact.
+STATED = 0.5
 
 
 def _distance_words(km: float | None) -> tuple[float, str]:
@@ -28,15 +32,37 @@ def _distance_words(km: float | None) -> tuple[float, str]:
     return km, f"your {km:g} km race"
 
 
-def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool = False) -> Worth:
-    """The arithmetic for this runner; `overstriding` (the foot already reaches too far
-    ahead) turns the advice from longer steps to the cadence first. The figures are upper
+def _step(runner: dict[str, Any], answers: dict[str, Any], short: bool) -> tuple[float, str]:
+    """(step length in m, where it comes from): the runner's own measurement, else an
+    estimate from height that says it is one; a typical step only when no short stride
+    was found (0.0 then: no figure in metres can honestly be given)."""
+    measured = answers.get("stride_length_m")
+    if isinstance(measured, (int, float)) and not isinstance(measured, bool):
+        return float(measured), "measured"
+    height = runner.get("height_cm")
+    if isinstance(height, (int, float)) and not isinstance(height, bool):
+        return round(height / 100 * STEP_PER_HEIGHT, 2), "height"
+    if short:
+        return 0.0, "unknown"
+    return MARATHON_KM * 1000 / STRIDES_PER_MARATHON, "typical"
+
+
+def worth_of(
+    runner: dict[str, Any],
+    answers: dict[str, Any],
+    overstriding: float = 0.0,
+    short_stride: bool = False,
+) -> Worth:
+    """The arithmetic for this runner; `overstriding` (how certain the foot reaches too
+    far ahead) turns the advice from longer steps to the cadence first; `short_stride`
+    forbids a typical step for someone whose steps are short. The figures are upper
     bounds of simple arithmetic, and say so."""
     km, words = _distance_words(runner.get("goal_distance_km"))
     metres = km * 1000
-    measured_step = answers.get("stride_length_m")
-    known = isinstance(measured_step, (int, float)) and not isinstance(measured_step, bool)
-    step = float(measured_step) if known else MARATHON_KM * 1000 / STRIDES_PER_MARATHON
+    step, step_source = _step(runner, answers, short_stride)
+    known = step_source == "measured"
+    if not step:
+        return _without_step(km, words, answers)
     steps = round(metres / step)
     stride_gain = round(steps * STRIDE_GAIN_M)
     extra_steps = round(steps * CADENCE_RAISE)
@@ -53,6 +79,11 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
     shown = round(steps, -2) if steps >= 1000 else steps
     if known:
         count = f"{race} is about {shown:,} steps of {step:.2f} m, your own step length."
+    elif step_source == "height":
+        count = (
+            f"{race} is about {shown:,} steps of about {step:.2f} m, estimated from your height"
+            " (a rule of thumb; a watch measures your own)."
+        )
     elif runner.get("goal_distance_km") is None:
         count = (
             f"A marathon takes roughly 35,000 steps of about {step:.2f} m (no goal race was "
@@ -68,17 +99,21 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         count,
     ]
     figures: list[tuple[str, str]] = []
+    ahead = (
+        "Your foot lands too far ahead"
+        if overstriding >= STATED
+        else "Your answers suggest your foot may land too far ahead"
+    )
     if overstriding and high_cadence:
         lines.append(
-            f"Your foot lands too far ahead although your cadence ({cadence:g}) is already "
-            "high: neither a longer step nor a quicker one is the lever; the drills that bring "
-            "the foot down under the body are."
+            f"{ahead} although your cadence ({cadence:g}) is already high: neither a longer "
+            "step nor a quicker one is the lever; the drills that bring the foot down under "
+            "the body are."
         )
     elif overstriding:
         lines.append(
-            "Your foot already lands too far ahead, so do not chase a longer step by "
-            "reaching forward: the cadence comes first, and any extra length must come from "
-            "a stronger push behind the body."
+            f"{ahead}, so do not chase a longer step by reaching forward: the cadence comes "
+            "first, and any extra length must come from a stronger push behind the body."
         )
     else:
         lines.append(
@@ -116,6 +151,7 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         distance_words=words,
         step_length_m=step,
         step_length_known=known,
+        step_length_source=step_source,
         steps=steps,
         stride_gain_cm=gain_cm,
         stride_gain_m=stride_gain,
@@ -126,5 +162,42 @@ def worth_of(runner: dict[str, Any], answers: dict[str, Any], overstriding: bool
         cadence_gain_m=cadence_gain,
         both_gain_m=both_gain,
         figures=tuple(figures),
+        lines=tuple(lines),
+    )
+
+
+def _without_step(km: float, words: str, answers: dict[str, Any]) -> Worth:
+    """For a runner with a short stride whose step length is not known: no made-up
+    metres, only what the cadence arithmetic gives as a share of the race."""
+    measured_cadence = answers.get("cadence_spm")
+    cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
+    percent = round(CADENCE_RAISE * 100)
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and cadence <= HIGH_CADENCE else None
+    lines = [
+        "Speed is step length times step rate, so a small gain in either adds up over a race.",
+        "Your steps are short, and their length was not measured: give your height or a "
+        "watch's step length to see the gains in metres.",
+        f"Cadence up {percent} %"
+        + (f" (from your {cadence:g} to about {target} steps a minute)" if target else "")
+        + f" covers up to {percent} % more of {words} in the same time if each step stayed as"
+        " long; a longer step adds its own share on top.",
+        "These are upper bounds from simple arithmetic, not a prediction of your race time.",
+    ]
+    return Worth(
+        distance_km=km,
+        distance_words=words,
+        step_length_m=None,
+        step_length_known=False,
+        step_length_source="unknown",
+        steps=0,
+        stride_gain_cm=round(STRIDE_GAIN_M * 100),
+        stride_gain_m=0,
+        cadence_spm=cadence,
+        target_cadence_spm=target,
+        cadence_raise_percent=percent,
+        extra_steps=0,
+        cadence_gain_m=0,
+        both_gain_m=0,
+        figures=((f"+{percent} %", f"cadence +{percent} %"),),
         lines=tuple(lines),
     )

@@ -472,6 +472,28 @@ def _worth(pdf, program: Program) -> None:
     _bullets(pdf, list(worth.lines), size=9)
 
 
+def _shown(pdf, program: Program) -> None:
+    """What the answers show: the findings with what they rest on, the measurements,
+    and the questions that could still change the program."""
+    blocks = []
+    for title, notes in (("Defect", program.defects), ("Cause", program.causes)):
+        for note in notes:
+            behind = f" (from: {note.text})" if note.text else ""
+            blocks.append(
+                lambda t=title, n=note, b=behind: _named_bullet(
+                    pdf, n.name, f" ({t.lower()}, {n.certainty:.2f}){b}"
+                )
+            )
+    if program.measured:
+        shown = "; ".join(f"{n.name} {n.text}" for n in program.measured)
+        blocks.append(lambda: _text(pdf, f"Measured and tested: {shown}."))
+    if program.could_change:
+        line = f"These questions could still change it: {program.could_change_line()}."
+        blocks.append(lambda: _text(pdf, line))
+    if blocks:
+        _section(pdf, "What your answers show", blocks)
+
+
 def _causes(pdf, program: Program) -> None:
     _heading(pdf, "Causes by certainty")
     label, value = 70.0, 14.0
@@ -517,6 +539,7 @@ def render_program(program: Program) -> bytes:
     if program.advice:
         _advice(pdf, program)
     _together(pdf, lambda: _worth(pdf, program))
+    _shown(pdf, program)
     if program.causes:
         _together(pdf, lambda: _causes(pdf, program))
     return bytes(pdf.output())

@@ -128,6 +128,18 @@ def render_program(program: Program) -> str:
             out += _wrap(f"- {line}", "", "  ")
         out.append("")
 
+    if program.defects or program.causes or program.measured or program.could_change:
+        out += _heading("What your answers show")
+        for title, notes in (("Defects", program.defects), ("Causes", program.causes)):
+            for note in notes:
+                behind = f" (from: {note.text})" if note.text else ""
+                out += _wrap(f"- {title[:-1]}: {note.name}, {note.certainty:.2f}{behind}", "", "  ")
+        if program.measured:
+            shown = "; ".join(f"{n.name} {n.text}" for n in program.measured)
+            out += _wrap(f"Measured and tested: {shown}.")
+        if program.could_change:
+            out += _wrap(f"These questions could still change it: {program.could_change_line()}.")
+        out.append("")
     if program.causes:
         out += _bars("Causes by certainty", program.causes) + [""]
     return "\n".join(out).rstrip() + "\n"

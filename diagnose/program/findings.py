@@ -1,0 +1,68 @@
+"""What the printout says the program rests on: the defects and causes found with the
+answers behind them, what was measured, and the questions that could still change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnosis import Diagnosis, Finding
+from ..knowledge import KnowledgeBase
+from ..knowledge.models import NAMESPACES, UNKNOWN
+from .model import Note
+
+
+def _answer_words(kb: KnowledgeBase, obs_id: str, value: Any) -> str:
+    obs = kb.observations.get(obs_id)
+    if obs is None:
+        return f"{obs_id}: {value}"
+    if obs.kind == "number":
+        return f"{obs.name}: {value:g} {obs.unit}" if isinstance(value, (int, float)) else obs.name
+    if obs.kind == "scale":
+        return f"{obs.name}: {value} of 4"
+    return f"{obs.name}: {value}"
+
+
+def evidence(finding: Finding, kb: KnowledgeBase, answers: dict[str, Any]) -> str:
+    """The answers and conclusions a finding rests on, in words ("Heel lands first: yes;
+    Cadence: 158 spm"), from the rules that count towards it."""
+    words: dict[str, None] = {}
+    for support in finding.because:
+        if not support.counted or support.certainty <= 0:
+            continue
+        for fact in support.facts:
+            if " = " in fact:
+                obs_id = fact.split(" = ", 1)[0]
+                words[_answer_words(kb, obs_id, answers.get(obs_id))] = None
+            elif fact.startswith("not established"):
+                continue
+            else:
+                namespace, _, ident = fact.rpartition(" ")
+                namespace = namespace.replace(" ", "_")
+                if namespace in NAMESPACES and ident in kb.entities(namespace):
+                    words[kb.entity(namespace, ident).name] = None
+    return "; ".join(words)
+
+
+def found(findings: list[Finding], kb: KnowledgeBase, answers: dict[str, Any]) -> list[Note]:
+    return [Note(f.id, f.name, evidence(f, kb, answers), f.certainty) for f in findings]
+
+
+def measured(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:
+    """Every measurement and test result given, in the order of the observations."""
+    return [
+        Note(obs.id, obs.name, _answer_words(kb, obs.id, diagnosis.answers[obs.id]).split(": ")[1])
+        for obs in kb.observations.values()
+        if obs.evidence in ("measured", "tested")
+        and obs.kind in ("number", "scale")
+        and diagnosis.answers.get(obs.id, UNKNOWN) != UNKNOWN
+    ]
+
+
+def could_change(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:
+    """The questions whose answer could still change the program: those answered
+    unknown first (text "unknown"), then those not asked."""
+    unknown = [o for o in diagnosis.unanswered if diagnosis.answers.get(o) == UNKNOWN]
+    not_asked = [o for o in diagnosis.unanswered if o not in diagnosis.answers]
+    return [Note(o, kb.observations[o].name, "unknown") for o in unknown] + [
+        Note(o, kb.observations[o].name, "not asked") for o in not_asked
+    ]

@@ -8,6 +8,7 @@ gives the model; `printout.write_program` hands it to a renderer.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from ..diagnosis import INCOMPLETE, Diagnosis
@@ -86,6 +87,24 @@ def _focus(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
     ]
 
 
+# balanced-runner-stuck: a runner stuck in corrections gets only a few drills.
+STUCK_DRILLS = 3
+
+
+def _at_home(per_session: list[list[Item]], kb: KnowledgeBase, diagnosis: Diagnosis) -> list:
+    """While a red flag is open: the kept gentle stretches, once each, at home."""
+    seen: dict[str, Item] = {}
+    for items in per_session:
+        for item in items:
+            rx = kb.prescriptions[item.exercise]
+            dose = (rx.dose_after_run or rx.dose).text() if rx.dose else item.dose
+            seen.setdefault(item.exercise, replace(item, part="home", dose=dose))
+    if not seen:
+        return []
+    name, about = SESSION_KINDS["home"]
+    return [Session(1, "home", name, about, 0, list(seen.values()))]
+
+
 def _strength_once(candidate, placements) -> bool:
     return "strength_day" in candidate.entity.when and len(placements) == 1
 
@@ -99,14 +118,24 @@ def build_program(
     """The program for a diagnosis; `runner` (sessions_per_week, minutes_per_session,
     goal_distance_km, name) defaults to the one the diagnosis was made with."""
     runner = dict(diagnosis.runner if runner is None else runner)
-    week = week_of(runner)
+    no_speed = diagnosis.answers.get("no_speed_work")
+    week = week_of(runner, {"yes": "no", "no": "yes"}.get(no_speed))
     pool = candidates(diagnosis, kb)
     targets = sorted(
         (*diagnosis.causes, *diagnosis.defects),
         key=lambda f: (-round(f.certainty, 6), f.namespace != "cause", f.id),
     )
-    plan = choose(pool, targets, week, cautious=bool(diagnosis.red_flags))
-    per_session = items_of(plan, kb, diagnosis, week.sessions)
+    # balanced-runner-stuck: a runner stuck in corrections lets things be: a few drills
+    # at most, no cues to think about, no next steps, no gains sold
+    letting_be = any(a.id == "let_it_be" for a in diagnosis.advice)
+    plan = choose(
+        pool,
+        targets,
+        week,
+        cautious=bool(diagnosis.red_flags),
+        max_drills=STUCK_DRILLS if letting_be else None,
+    )
+    per_session = items_of(plan, kb, diagnosis, week.sessions, cues=not letting_be)
     focus = [] if diagnosis.red_flags else _focus(diagnosis, kb)
     sessions = []
     for index, kind in enumerate(week.kinds):
@@ -123,12 +152,12 @@ def build_program(
             )
         )
 
-    if diagnosis.red_flags or not plan.placed:
-        # no week of runs is laid out while a clinician has not cleared the runner, nor
-        # a grid of empty sessions when there is nothing to add
-        sessions = [session for session in sessions if session.items]
-    # balanced-runner-stuck: a runner stuck in corrections lets things be; no next steps, no gains
-    letting_be = any(a.id == "let_it_be" for a in diagnosis.advice)
+    if diagnosis.red_flags:
+        # no week of runs while a clinician has not cleared the runner: the gentle
+        # stretches kept are done at home, held long, with no run before them
+        sessions = _at_home(per_session, kb, diagnosis)
+    elif not plan.placed:
+        sessions = []  # no grid of empty sessions when there is nothing to add
     notes = []
     if diagnosis.red_flags:
         notes.append(
@@ -179,12 +208,28 @@ def build_program(
     later, also_useful = later_steps(
         plan, kb, diagnosis, week.budget, progressions=not (diagnosis.red_flags or letting_be)
     )
+    # advice about the strength circuit only with strength work in the week; otherwise it
+    # waits with what it is about
+    strength_planned = any(
+        "strength_day" in kb.prescriptions[i.exercise].when
+        for session in sessions
+        for i in session.items
+    )
+    advice = []
+    for finding in diagnosis.advice:
+        if "strength_day" in kb.prescriptions[finding.id].when and not strength_planned:
+            also_useful.append(
+                Note(finding.id, finding.name, "once strength exercises join the plan")
+            )
+        else:
+            advice.append(finding)
     return Program(
         runner_name=runner.get("name"),
         date=(today or dt.date.today()).isoformat(),
         sessions_per_week=week.sessions,
         minutes_per_session=week.minutes,
-        assumptions=list(week.assumptions),
+        # a red flag lays out no runs, so nothing about their kind is assumed
+        assumptions=[a for a in week.assumptions if not (diagnosis.red_flags and "faster" in a)],
         weekly_minutes=week.weekly_minutes,
         budget_minutes=week.budget,
         sessions=sessions,
@@ -213,7 +258,7 @@ def build_program(
         ],
         later=later,
         also_useful=also_useful,
-        advice=[Note(a.id, a.name, a.details.get("text", "")) for a in diagnosis.advice],
+        advice=[Note(a.id, a.name, a.details.get("text", "")) for a in advice],
         causes=found(diagnosis.causes, kb, diagnosis.answers),
         defects=found(diagnosis.defects, kb, diagnosis.answers),
         measured=measured(diagnosis, kb),

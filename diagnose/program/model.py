@@ -10,14 +10,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Where in a session an item goes, in the order a session runs.
-PARTS = ("before", "drills", "mid", "after")
+PARTS = ("before", "drills", "mid", "after", "home")
 PART_WORDS = {
     "before": "before the run, after a 5–10 min easy jog",
     "drills": "at the end of the warm-up",
     "mid": "half-way through the run",
     "after": "after the run",
+    "home": "at home, on any day, no run needed",
 }
-PART_LABELS = {"before": "before", "drills": "warm-up", "mid": "mid-run", "after": "after"}
+PART_LABELS = {
+    "before": "before",
+    "drills": "warm-up",
+    "mid": "mid-run",
+    "after": "after",
+    "home": "at home",
+}
 
 # The kinds of work in the week-at-a-glance grid (catalogue categories, advice aside).
 KINDS = ("mobility", "activation", "technique", "strength")
@@ -118,6 +125,21 @@ class Session:
     @property
     def planned_minutes(self) -> float:
         return sum(item.minutes for item in self.items)
+
+    @property
+    def header_words(self) -> str:
+        """What the session's heading says of its length."""
+        planned = minutes_text(self.planned_minutes)
+        if self.kind == "home":
+            return f"{planned} min at home, no run needed"
+        return f"{self.minutes} min; {planned} min of it planned here"
+
+    @property
+    def length_words(self) -> str:
+        planned = minutes_text(self.planned_minutes)
+        if self.kind == "home":
+            return f"{planned} min at home · no run"
+        return f"{self.minutes} min run · {planned} min added"
 
     def minutes_by_kind(self) -> dict[str, float]:
         found = dict.fromkeys(KINDS, 0.0)

@@ -218,8 +218,15 @@ def _most_indicated(candidate: Candidate) -> tuple[Any, ...]:
     return (-round(candidate.finding.certainty, 6), *_rank(candidate, set()))
 
 
+DRILLS = ("technique", "activation")
+
+
 def choose(
-    pool: list[Candidate], targets: list[Finding], week: Week, cautious: bool = False
+    pool: list[Candidate],
+    targets: list[Finding],
+    week: Week,
+    cautious: bool = False,
+    max_drills: int | None = None,
 ) -> Plan:
     """Go down the likely causes and defects (certainty MAIN_CERTAINTY or more), most
     certain first, giving each the simplest exercise that fits (in its smallest form, so
@@ -232,8 +239,14 @@ def choose(
     left = list(pool)
     covered: set[str] = set()
 
+    def drills_left() -> bool:
+        planned = sum(1 for c, _ in placed if c.entity.category in DRILLS)
+        return max_drills is None or planned < max_drills
+
     def give(options: list[Candidate], smallest: bool = False, rank=None) -> bool:
         still = [c for c in options if c in left]  # not planned earlier in this round
+        if not drills_left():
+            still = [c for c in still if c.entity.category not in DRILLS]
         for candidate in sorted(still, key=rank or (lambda c: _rank(c, covered))):
             placements = planner.place(candidate.entity, smallest=smallest)
             if placements is not None:
@@ -329,7 +342,7 @@ def why(treats: list[Treated], finding: Finding | None = None) -> str:
 
 
 def items_of(
-    plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis, sessions: int
+    plan: Plan, kb: KnowledgeBase, diagnosis: Diagnosis, sessions: int, cues: bool = True
 ) -> list[list[Item]]:
     """The planned exercises as items, per session, in the order a session runs."""
     per_session: list[list[tuple[tuple[Any, ...], Item]]] = [[] for _ in range(sessions)]
@@ -348,7 +361,7 @@ def items_of(
                 part=p.part,
                 dose=dose_text,
                 minutes=rx.minutes,
-                cues=tuple(rx.cues),
+                cues=tuple(rx.cues) if cues else (),
                 pitfalls=tuple(rx.pitfalls),
                 treats=tuple(treats),
                 why=why(treats, candidate.finding),

@@ -10,6 +10,8 @@ from typing import Any
 BUDGET_SHARE = 0.10
 # workshop-exercises: the strength circuit twice a week, after a run.
 STRENGTH_SESSIONS = 2
+# strength-training-guidance: the same muscles about 48 h apart.
+STRENGTH_GAP_DAYS = 2
 # Assumed when the answers do not give the runner's week (a common recreational week).
 DEFAULT_SESSIONS = 3
 DEFAULT_MINUTES = 60
@@ -37,6 +39,11 @@ SESSION_KINDS = {
         "The longest run of the week, at an easy pace you could chat at.",
     ),
     "easy": ("Easy run", "An easy, relaxed run."),
+    "home": (
+        "At home",
+        "Gentle stretches on any day, no run needed: nothing here asks you to run before "
+        "a clinician has cleared you.",
+    ),
 }
 
 
@@ -69,17 +76,49 @@ class Week:
     def technique(self) -> int:
         return self.of_kind("technique")[0]
 
+    def day(self, index: int) -> int:
+        """The day of the week (0-6) a session falls on, the runs spread evenly."""
+        return round(index * 7 / self.sessions)
+
+    def days_apart(self, first: int, second: int) -> int:
+        """Days between two sessions, either way round the week."""
+        gap = abs(self.day(first) - self.day(second))
+        return min(gap, 7 - gap)
+
+    def _after_hard(self, index: int) -> bool:
+        before = (index - 1) % self.sessions
+        return before != index and self.kinds[before] in ("speed", "long")
+
     @property
     def strength(self) -> list[int]:
-        """Where the strength circuit goes: after easy-paced runs, never the hard day
-        (workshop-exercises: twice a week after a run; technique-drills: it can join the
-        technique day)."""
+        """Where the strength circuit goes (workshop-exercises: twice a week after a run;
+        technique-drills: it can join the technique day): after easy-paced runs, never the
+        faster session, the long run only when nothing else will do, and the two as far
+        apart as the week allows, 48 h or more when it can (strength-training-guidance)."""
         easy_paced = [i for i, k in enumerate(self.kinds) if k in ("technique", "easy")]
-        easy_paced += self.of_kind("long")
-        return easy_paced[:STRENGTH_SESSIONS]
+        pool = (
+            easy_paced
+            if len(easy_paced) >= STRENGTH_SESSIONS
+            else easy_paced + [i for i, k in enumerate(self.kinds) if k == "long"]
+        )
+        if len(pool) <= STRENGTH_SESSIONS:
+            return pool
+        pairs = [(a, b) for a in pool for b in pool if a < b]
+        return list(
+            max(
+                pairs,
+                key=lambda p: (
+                    min(self.days_apart(*p), STRENGTH_GAP_DAYS),  # 48 h is enough
+                    -sum(self._after_hard(i) for i in p),  # not the day after the hard one
+                    -(self.kinds[p[0]] != "technique"),  # the technique day first
+                    -p[0],
+                    -p[1],
+                ),
+            )
+        )
 
 
-def session_kinds(count: int) -> tuple[str, ...]:
+def session_kinds(count: int, speed: bool = True) -> tuple[str, ...]:
     """The week's shape: the technique run first, the faster session in the middle, the
     long run last, easy runs in between (one of each at most; technique-drills: one
     technique day)."""
@@ -88,11 +127,14 @@ def session_kinds(count: int) -> tuple[str, ...]:
     if count == 2:
         return ("technique", "long")
     kinds = ["technique", *["easy"] * (count - 3), "long"]
-    kinds.insert(count // 2, "speed")
+    kinds.insert(count // 2, "speed" if speed else "easy")
     return tuple(kinds)
 
 
-def week_of(runner: dict[str, Any]) -> Week:
+def week_of(runner: dict[str, Any], speed_work: str | None = None) -> Week:
+    """The runner's week; `speed_work` is the answer to "no speed work" turned round:
+    "no" means the runner does none, so no faster session is laid out (an easy run
+    instead); unknown keeps one and says it was assumed."""
     assumptions = []
     sessions = runner.get("sessions_per_week")
     if not sessions:
@@ -102,4 +144,7 @@ def week_of(runner: dict[str, Any]) -> Week:
     if not minutes:
         minutes = DEFAULT_MINUTES
         assumptions.append(f"{DEFAULT_MINUTES} minutes a session (the answers did not say)")
-    return Week(session_kinds(int(sessions)), int(minutes), tuple(assumptions))
+    speed = speed_work != "no"
+    if speed_work is None and int(sessions) >= 3:
+        assumptions.append("one faster session a week (the answers did not say)")
+    return Week(session_kinds(int(sessions), speed), int(minutes), tuple(assumptions))

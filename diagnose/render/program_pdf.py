@@ -273,7 +273,7 @@ def _session(pdf, session: Session) -> None:
     pdf.cell(name_width, 6, session.name)
     pdf.set_font(FAMILY, "", 8.5)
     pdf.set_text_color(MID)
-    length = f"{session.minutes} min run · {minutes_text(session.planned_minutes)} min added"
+    length = session.length_words
     pdf.cell(0, 6, length, align="R", new_x="LMARGIN", new_y="NEXT")
     _text(pdf, session.about, size=8.5, grey=MID, line=4)
     pdf.ln(1)

@@ -36,10 +36,7 @@ def _glance(program: Program) -> list[str]:
 
 
 def _session(session: Session) -> list[str]:
-    out = _heading(
-        f"{session.title} ({session.minutes} min; "
-        f"{minutes_text(session.planned_minutes)} min of it planned here)"
-    )
+    out = _heading(f"{session.title} ({session.header_words})")
     out += _wrap(session.about)
     if session.items:
         rows = [

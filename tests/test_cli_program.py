@@ -295,3 +295,57 @@ def test_write_program_for_the_interview(kb, engine, tmp_path):
     with pytest.raises(RunformError, match="cannot tell the format from .doc"):
         write_program(diagnosis, None, tmp_path / "lea.doc", kb=kb)
     assert not (tmp_path / "lea.doc").exists()
+
+
+def test_a_calendar_of_the_week(cli_runner, answers, tmp_path):
+    """`-o week.ics`: one all-day event per session, weekly for the program's weeks, with
+    the exercises, doses and cues in the description; it parses back, its recurrence
+    expands (dateutil, independently of the writer) and it follows RFC 5545's shape."""
+    import datetime as dt
+
+    from dateutil.rrule import rrulestr
+    from icalendar import Calendar
+
+    out = tmp_path / "week.ics"
+    result = run(cli_runner, answers, "-o", out, "--start", "2026-12-07")
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # folded lines
+    data = json.loads(run(cli_runner, answers, "--format", "json", "--start", "2026-12-07").stdout)
+    calendar = Calendar.from_ical(raw)
+    events = calendar.walk("VEVENT")
+    assert len(events) == len(data["sessions"]) and data["weeks"] == 8
+    days = []
+    for event, session in zip(events, data["sessions"], strict=True):
+        assert {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= set(event)
+        start = event.decoded("DTSTART")
+        assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)  # all day
+        rule = rrulestr(
+            event["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time())
+        )
+        assert len(list(rule)) == 8
+        days.append(start)
+        text = str(event["DESCRIPTION"])
+        for item in session["items"]:
+            assert item["name"] in text and item["dose"] in text
+            assert all(cue in text for cue in item["cues"])
+        assert session["name"] in str(event["SUMMARY"])
+    assert days[0] == dt.date(2026, 12, 7) and days == sorted(days)
+    assert len({e["UID"] for e in events}) == len(events)
+    # the same program again gives the same ids: a re-import replaces, not doubles
+    again = tmp_path / "again.ics"
+    run(cli_runner, answers, "-o", again, "--start", "2026-12-07")
+    assert [e["UID"] for e in Calendar.from_ical(again.read_bytes()).walk("VEVENT")] == [
+        e["UID"] for e in events
+    ]
+
+
+def test_a_calendar_of_nothing_is_refused_clearly(cli_runner, write_answers, tmp_path):
+    nothing = write_answers({"heel_strike": "no"}, name="calm.json")
+    result = run(cli_runner, nothing, "-o", tmp_path / "week.ics")
+    assert result.exit_code == 1
+    assert "nothing to put in a calendar" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "week.ics").exists()
+    bad = run(cli_runner, nothing, "-o", tmp_path / "w.ics", "--start", "next week")
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

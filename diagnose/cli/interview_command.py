@@ -53,7 +53,7 @@ def _printout(diagnosis, kb, printout: str | None) -> None:
                 return
             name = diagnosis.runner.get("name") or "my"
             default = f"{_slug(name)}-program.pdf"
-            printout = click.prompt("File (.pdf, .html, .md or .txt)", default=default)
+            printout = click.prompt("File (.pdf, .html, .md, .txt or .ics)", default=default)
         except click.Abort:
             click.echo("")
             return

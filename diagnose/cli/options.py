@@ -58,3 +58,19 @@ save_option = click.option(
     type=click.Path(dir_okay=False),
     help="Save answers here as they are given (default: a new file in the app folder).",
 )
+
+
+class DateType(click.ParamType):
+    """A calendar day written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")

@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from .options import db_option, kb_option, open_store
-
-FORMATS = ("text", "json", "markdown", "html", "pdf")
+from ..render.formats import BINARY, PROGRAM_FORMATS
+from .options import DateType, db_option, kb_option, open_store
 
 
 @click.command("program")
@@ -26,8 +25,8 @@ FORMATS = ("text", "json", "markdown", "html", "pdf")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
-    help="Default: from -o's extension (.txt .json .md .html .pdf), else text.",
+    type=click.Choice(list(PROGRAM_FORMATS)),
+    help="Default: from -o's extension (.txt .json .md .html .pdf .ics), else text.",
 )
 @click.option(
     "-o",
@@ -35,6 +34,13 @@ FORMATS = ("text", "json", "markdown", "html", "pdf")
     metavar="FILE",
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the printout here (atomically) instead of to the terminal. PDF needs it.",
+)
+@click.option(
+    "--start",
+    type=DateType(),
+    metavar="DATE",
+    help="The day of the first session (YYYY-MM-DD; the calendar starts there). "
+    "Default: next Monday.",
 )
 @kb_option
 @db_option
@@ -44,6 +50,7 @@ def program_command(
     number: int | None,
     fmt: str | None,
     output: str | None,
+    start,
     kb_dir: str | None,
     db_path: str | None,
 ) -> None:
@@ -59,6 +66,7 @@ def program_command(
     runform program examples/lea.json
     runform program examples/lea.json -o lea.pdf
     runform program --client "Marc Dupont" --assessment 1 -o marc.html
+    runform program examples/lea.json -o week.ics --start 2026-12-07
     """
     from ..errors import RunformError
     from ..program.printout import format_for
@@ -73,7 +81,7 @@ def program_command(
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = output is None or output == "-"
     # PDF bytes would garble a terminal; into a pipe or a file they are fine
-    if fmt == "pdf" and to_stdout and sys.stdout.isatty():
+    if fmt in BINARY and to_stdout and sys.stdout.isatty():
         raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
 
     from ..answers import parse_answers, read_answers
@@ -95,7 +103,7 @@ def program_command(
     diagnosis = engine_for(kb).run(
         answers.values, answers.runner, answers.questionnaire, answers.source
     )
-    program = build_program(diagnosis, kb)
+    program = build_program(diagnosis, kb, start=start)
 
     if to_stdout:
         rendered = render_program(program, fmt)

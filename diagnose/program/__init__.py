@@ -23,7 +23,7 @@ from .planning import (
     items_of,
     later_steps,
 )
-from .week import SESSION_KINDS, week_of
+from .week import PROGRAM_WEEKS, SESSION_KINDS, week_of
 from .worth import worth_of
 
 __all__ = [
@@ -114,9 +114,13 @@ def build_program(
     kb: KnowledgeBase,
     runner: dict[str, Any] | None = None,
     today: dt.date | None = None,
+    start: dt.date | None = None,
 ) -> Program:
     """The program for a diagnosis; `runner` (sessions_per_week, minutes_per_session,
-    goal_distance_km, name) defaults to the one the diagnosis was made with."""
+    goal_distance_km, name) defaults to the one the diagnosis was made with; `start` is
+    the day of the first session (the next Monday when not given)."""
+    today = today or dt.date.today()
+    start = start or today + dt.timedelta(days=7 - today.weekday())
     runner = dict(diagnosis.runner if runner is None else runner)
     no_speed = diagnosis.answers.get("no_speed_work")
     week = week_of(runner, {"yes": "no", "no": "yes"}.get(no_speed))
@@ -225,7 +229,9 @@ def build_program(
             advice.append(finding)
     return Program(
         runner_name=runner.get("name"),
-        date=(today or dt.date.today()).isoformat(),
+        date=today.isoformat(),
+        starts=start.isoformat(),
+        weeks=PROGRAM_WEEKS,
         sessions_per_week=week.sessions,
         minutes_per_session=week.minutes,
         # a red flag lays out no runs, so nothing about their kind is assumed

@@ -279,6 +279,8 @@ class Program:
     notes: list[str] = field(default_factory=list)  # budget remarks, what the plan is not
     source: str | None = None
     goal_distance_km: float | None = None
+    starts: str | None = None  # ISO date of the first session (the calendar starts there)
+    weeks: int = 8  # how long the program runs before the runner is assessed again
     guidance: str = (
         "Coaching guidance, not a medical diagnosis. Changing the form of an uninjured "
         "runner is guidance, not proven injury prevention."
@@ -339,6 +341,13 @@ class Program:
         """The week at a glance: each session's minutes for each kind of work."""
         return [(session, session.minutes_by_kind()) for session in self.sessions]
 
+    def session_day(self, session: Session) -> int:
+        """Days from the start to a session: the runs spread evenly over the week (the
+        home session of a red flag on the first day)."""
+        if session.kind == "home":
+            return 0
+        return round((session.number - 1) * 7 / self.sessions_per_week)
+
     def week_line(self) -> str:
         if self.red_flags:
             return (
@@ -366,6 +375,8 @@ class Program:
                     "goal_distance_km": self.goal_distance_km,
                 },
                 "date": self.date,
+                "starts": self.starts,
+                "weeks": self.weeks,
                 "headline": self.headline,
                 "guidance": self.guidance,
                 "assumptions": list(self.assumptions),

@@ -7,6 +7,7 @@ heavy loads at `runform --help` time.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -15,19 +16,10 @@ from ..diagnosis import Diagnosis
 from ..errors import RunformError
 from ..files import write_atomically
 from ..knowledge import KnowledgeBase
+from ..render.formats import EXTENSIONS, PROGRAM_FORMATS
 from . import Program, build_program
 
-FORMATS = ("text", "json", "markdown", "html", "pdf")
-EXTENSIONS = {
-    ".txt": "text",
-    ".text": "text",
-    ".json": "json",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-}
+FORMATS = tuple(PROGRAM_FORMATS)
 
 
 def format_for(path: str | os.PathLike[str] | None, fmt: str | None) -> str:
@@ -49,21 +41,16 @@ def format_for(path: str | os.PathLike[str] | None, fmt: str | None) -> str:
 
 
 def render_program(program: Program, fmt: str) -> str | bytes:
-    """The program in one format: text for text, json, markdown and html; bytes for pdf."""
-    if fmt == "json":
+    """The program in one format: text for text, json, markdown, html and ics; bytes for
+    pdf. The renderer comes from the one registry (render/formats.py), imported when used."""
+    if fmt not in PROGRAM_FORMATS:
+        raise RunformError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    module = PROGRAM_FORMATS[fmt]
+    if module is None:
         from ..render.jsonout import to_json
 
         return to_json(program.to_dict()) + "\n"
-    if fmt == "text":
-        from ..render.program_text import render_program as render
-    elif fmt == "markdown":
-        from ..render.program_markdown import render_program as render
-    elif fmt == "html":
-        from ..render.program_html import render_program as render
-    elif fmt == "pdf":
-        from ..render.program_pdf import render_program as render
-    else:
-        raise RunformError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    render = importlib.import_module(f"..render.{module}", __package__).render_program
     return render(program)
 
 

@@ -12,6 +12,9 @@ BUDGET_SHARE = 0.10
 STRENGTH_SESSIONS = 2
 # strength-training-guidance: the same muscles about 48 h apart.
 STRENGTH_GAP_DAYS = 2
+# strength-training-guidance: 8-12 weeks of regular work improve running economy; the
+# program runs for the shorter end, then the runner is assessed again.
+PROGRAM_WEEKS = 8
 # Assumed when the answers do not give the runner's week (a common recreational week).
 DEFAULT_SESSIONS = 3
 DEFAULT_MINUTES = 60

@@ -1,0 +1,27 @@
+"""The one registry of printout formats (the datasette habit): names, file extensions,
+and which renderer module lays each out. Light on purpose: the CLI reads it at start."""
+
+from __future__ import annotations
+
+# format -> the module in diagnose.render whose render_program lays it out (None: JSON)
+PROGRAM_FORMATS = {
+    "text": "program_text",
+    "json": None,
+    "markdown": "program_markdown",
+    "html": "program_html",
+    "pdf": "program_pdf",
+    "ics": "program_ics",
+}
+# formats written as bytes, never to a terminal
+BINARY = {"pdf"}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".ics": "ics",
+}

@@ -49,6 +49,7 @@ from .logic import (
     layers,
     observations_in,
     premise_certainty,
+    truth,
 )
 
 
@@ -342,7 +343,9 @@ class Engine:
         for key in established:
             found[key[0]].append(self._finding(engine, key))
         red_flags = found["red_flag"]
-        unanswered, open_rules, stakes = self.open_questions(answers, engine.certainty)
+        unanswered, open_rules, stakes = self.open_questions(
+            answers, engine.certainty, questionnaire
+        )
         screen_open = [o for o in self._screen if answers.get(o, UNKNOWN) == UNKNOWN]
         health = RED_FLAG if red_flags else INCOMPLETE if screen_open else CLEAR
         ready = {f.id for f in found["readiness"]}
@@ -420,7 +423,10 @@ class Engine:
     # -- what could still change the result
 
     def open_questions(
-        self, answers: Mapping[str, Any], certainty: Mapping[Key, float]
+        self,
+        answers: Mapping[str, Any],
+        certainty: Mapping[Key, float],
+        questionnaire: str | None = None,
     ) -> tuple[list[str], frozenset[str], dict[str, frozenset[str]]]:
         """(observations not yet answered, or unknown, whose answer could change the
         result; the rules whose premises those answers leave undecided; for each such
@@ -469,10 +475,19 @@ class Engine:
                 continue  # already concluded: more support only nudges its certainty
             for obs in found:
                 stakes.setdefault(obs, set()).add(rule.id)
+        # a follow-up the questionnaire would no longer ask (no pain, so no night pain)
+        # cannot change anything through this questionnaire: it is not left open
+        follow_up = {
+            q.id: q.ask_when
+            for q in getattr(self.kb.questionnaires.get(questionnaire or ""), "questions", [])
+            if q.ask_when is not None
+        }
         questions = [
             obs
             for obs in self.kb.observations
-            if obs in stakes and answers.get(obs, UNKNOWN) == UNKNOWN
+            if obs in stakes
+            and answers.get(obs, UNKNOWN) == UNKNOWN
+            and not (obs in follow_up and truth(follow_up[obs], answers, status_of) is False)
         ]
         return (
             questions,

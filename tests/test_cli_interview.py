@@ -188,7 +188,7 @@ def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
     child.expect("Stopped. Your 4 answer")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 1
+    assert child.exitstatus == 130  # the shell's code for Ctrl-C
 
     child = pexpect.spawn(
         command[0],
@@ -238,3 +238,26 @@ def test_resume_keeps_the_questionnaire_it_was_started_with(cli_runner, tmp_path
     result = cli_runner.invoke(cli, ["interview", "-q", "self-check", "--resume", str(saved)])
     assert result.exit_code == 2
     assert "is a coach-intake interview; resume it without -q" in result.output
+
+
+def test_a_start_stopped_before_any_answer_leaves_no_file(cli_runner, tmp_path, kb):
+    save = tmp_path / "never.json"
+    stopped = cli_runner.invoke(cli, ["interview", "--save", str(save)], input="")
+    assert stopped.exit_code == 1
+    assert "Nothing was answered, so nothing was saved." in stopped.output
+    assert f"Continue with: runform interview --save {save}" in stopped.output
+    assert not save.exists()
+    # from an answers file: the default save file appears only with a new answer
+    app = tmp_path / "app"
+    prefill = tmp_path / "mine.json"
+    prefill.write_text(json.dumps({"answers": {"heel_strike": "yes"}}))
+    for _ in range(3):
+        again = cli_runner.invoke(
+            cli,
+            ["interview", "--answers", str(prefill)],
+            input="",
+            env={"XDG_CONFIG_HOME": str(app)},
+        )
+        assert again.exit_code == 1
+        assert f"Continue with: runform interview --answers {prefill}" in again.output
+    assert not list(app.rglob("*.json"))  # no pile of empty save files

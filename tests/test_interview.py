@@ -265,3 +265,48 @@ def test_session_says_why_the_health_questions_come_back(kb, engine):
     assert "Before your program: health questions still open" in text
     assert "keeps your program to gentle work" in text
     assert diagnosis.health == "clear" and interview.values["numbness"] == "no"
+
+
+def test_a_follow_up_an_earlier_answer_settles_is_not_asked_nor_left_open(kb, engine):
+    interview = Interview(kb.questionnaires["self-check"], kb, engine)
+    interview.values.update(
+        {"no_technique_work": "yes", "trying_many_cues": "yes", "pain_sharp": "no"}
+    )
+    interview._diagnosis = None
+    asked_ids = {q.id for q in interview.pending()}
+    assert "no_progress" not in asked_ids  # no drills at all: nothing to be stuck in
+    assert "no_progress" not in interview.diagnosis().unanswered
+    interview.values["no_technique_work"] = "unknown"  # not known: the follow-up comes
+    interview._diagnosis = None
+    assert "no_progress" in {q.id for q in interview.pending()}
+    # no pain at all: none of the pain follow-ups is asked or listed as open
+    calm = {o: "no" for o in ("pain_sharp", "pain_worsens_running", "swelling", "numbness")}
+    calm.update({"recent_injury": "no", "bone_joint_problem": "no"})
+    diagnosis = engine.run(calm, {}, "self-check")
+    assert "night_or_rest_pain" not in diagnosis.unanswered
+    assert "night_or_rest_pain" in engine.run({}, {}, "self-check").unanswered
+
+
+@pytest.mark.parametrize(
+    "case", ["masters-62-weak-calves", "stuck-many-cues", "beginner-sparse", "weak-hips"]
+)
+def test_the_progress_estimate_is_honest(kb, engine, case):
+    """The first estimate is close to how many questions come, and it ends where it says."""
+    from pathlib import Path
+
+    from interview_script import typed
+
+    from diagnose.answers import read_answers
+
+    given = read_answers(Path(__file__).parent.parent / "cases" / f"{case}.json", kb)
+    profile = {**given.values, **given.runner}
+    interview = Interview(kb.questionnaires[given.questionnaire], kb, engine)
+    shown = []
+    while (question := interview.current()) is not None:
+        shown.append(interview.progress())
+        interview.answer(
+            question, typed(interview.observation(question).kind, profile.get(question.id))
+        )
+    total = len(shown)
+    assert 0.85 * total <= shown[0].about <= 1.2 * total, (shown[0].about, total)
+    assert shown[-1].position == total and shown[-1].about == total

@@ -33,14 +33,21 @@ def default_save_path(questionnaire: str) -> Path:
     return Path(click.get_app_dir("runform")) / "interviews" / f"{questionnaire}-{stamp}.json"
 
 
-def interact(interview: Interview, save_path: Path, resume_hint: str) -> Diagnosis:
-    """Run the interview, saving every answer to `save_path`; exit 1 cleanly if stopped."""
-    save_path.parent.mkdir(parents=True, exist_ok=True)
+# Stopped by Ctrl-C, the shell's convention: 128 + SIGINT.
+INTERRUPTED = 130
+
+
+def interact(
+    interview: Interview, save_path: Path, resume_hint: str, restart_hint: str
+) -> Diagnosis:
+    """Run the interview, saving every answer to `save_path` from the first one on (a
+    start stopped before any answer leaves no file behind); stopped, exit cleanly: 130
+    for Ctrl-C, 1 for the end of the input."""
 
     def save(answers) -> None:
+        save_path.parent.mkdir(parents=True, exist_ok=True)
         write_answers(save_path, answers)
 
-    save(interview.answers())
     questionnaire = interview.questionnaire
     click.echo(questionnaire.title)
     click.echo("=" * len(questionnaire.title))
@@ -51,11 +58,17 @@ def interact(interview: Interview, save_path: Path, resume_hint: str) -> Diagnos
         "Ctrl-C stops (nothing is lost; resume later)."
     )
     try:
-        return run_session(interview, ClickPrompter(), save)
-    except click.Abort:
-        click.echo(
-            f"\n\nStopped. {_answers(interview.answered())} saved in {save_path}.\n"
-            f"Continue with: {resume_hint.format(path=save_path)}",
-            err=True,
-        )
-        sys.exit(1)
+        diagnosis = run_session(interview, ClickPrompter(), save)
+        if not save_path.exists():  # finished with nothing to ask: keep the answers anyway
+            save(interview.answers())
+        return diagnosis
+    except click.Abort as stop:
+        if save_path.exists():
+            told = f"{_answers(interview.answered())} saved in {save_path}."
+            hint = resume_hint.format(path=save_path)
+        else:
+            told, hint = "Nothing was answered, so nothing was saved.", restart_hint
+        click.echo(f"\n\nStopped. {told}\nContinue with: {hint}", err=True)
+        # click turns both Ctrl-C and the end of the input into Abort; the first is kept
+        # as its context
+        sys.exit(INTERRUPTED if isinstance(stop.__context__, KeyboardInterrupt) else 1)

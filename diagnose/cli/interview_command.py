@@ -160,7 +160,15 @@ def interview_command(
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     interview = Interview(chosen, kb, engine_for(kb), given)
     places = _same_places(kb=kb_dir)
-    diagnosis = interact(interview, save_path, "runform interview --resume {path}" + places)
+    again = _same_places(
+        questionnaire=questionnaire, answers=answers_file, save=save_file, name=name, kb=kb_dir
+    )
+    diagnosis = interact(
+        interview,
+        save_path,
+        "runform interview --resume {path}" + places,
+        f"runform interview{again}",
+    )
     hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf{places}"
     _show_result(diagnosis, kb, save_path, hint, explain, places)
     _printout(diagnosis, kb, printout)
@@ -215,7 +223,10 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
             hint = f"runform intake {shlex.quote(name)} --answers {{path}}" + _same_places(
                 db=db_path, kb=kb_dir
             )
-            diagnosis = interact(interview, save_path, hint)
+            again = f"runform intake {shlex.quote(name)}" + _same_places(
+                answers=answers_file, save=save_file, db=db_path, kb=kb_dir
+            )
+            diagnosis = interact(interview, save_path, hint, again)
             answers = interview.answers()
         assessment = store.add_assessment(
             name,

@@ -32,8 +32,21 @@ def test_complete_interview_shows_a_diagnosis(cli_runner, kb, engine, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "question 1 of about" in result.output
-    assert "Diagnosis for Léa" in result.output and "Defects" in result.output
+    # what a runner can use at once: the likeliest faults and causes and the week's plan,
+    # in 80 columns; the tables and the trace are a command away
+    end = result.output[result.output.index("Your result") :]
+    assert "Faults most likely: General tension (0.90)" in end
+    assert "Causes most likely:" in end and "- Session 1 (Technique run):" in end
+    assert "Prescriptions" not in end and "certainty    exercise" not in end
+    summary = end[: end.index("The whole diagnosis")]  # commands stay whole, to copy
+    assert all(len(line) <= 80 for line in summary.splitlines())
     assert f"runform diagnose {save} --explain" in result.output
+    explained = cli_runner.invoke(
+        cli,
+        ["interview", "--save", str(tmp_path / "again.json"), "--explain"],
+        input=typed(script),
+    )
+    assert "How runform concluded this" in explained.output and "Defects" in explained.output
     saved = json.loads(save.read_text())
     assert saved["runner"]["sessions_per_week"] == 3
     assert saved["answers"]["heel_strike"] == "yes"
@@ -202,7 +215,7 @@ def test_real_terminal_interview_and_ctrl_c(kb, engine, tmp_path):
     for line in script[4:]:
         child.expect("> ")
         child.sendline(line)
-    child.expect("Defects")
+    child.expect("Faults most likely")
     child.expect("Your program as a printout:")
     child.expect("runform program ")
     child.expect("Write your program to a file now")

@@ -26,15 +26,21 @@ def _questionnaire(kb, ident: str):
 def _show_result(
     diagnosis, kb, answers_path: Path | None, program_hint: str, explain: bool, places: str
 ) -> None:
+    from ..program import build_program
+    from ..render.summary import render_summary
     from ..render.text import render_diagnosis
 
-    hint = "How each conclusion was reached:"
+    hint = "The whole diagnosis, and how each conclusion was reached:"
     if answers_path is not None:
         hint += f"\n  runform diagnose {shlex.quote(str(answers_path))} --explain{places}"
     else:
         hint += " add --explain next time."
     click.echo("")
-    click.echo(render_diagnosis(diagnosis, kb, explain=explain, hint=hint), nl=False)
+    if explain:
+        click.echo(render_diagnosis(diagnosis, kb, explain=True, hint=hint), nl=False)
+    else:  # what a runner can use at once; the tables are a command away
+        click.echo(render_summary(diagnosis, build_program(diagnosis, kb)), nl=False)
+        click.echo(hint)
     if answers_path is not None:
         click.echo(f"\nYour answers are in {answers_path}.")
     click.echo(f"Your program as a printout:\n  {program_hint}")

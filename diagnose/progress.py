@@ -51,9 +51,10 @@ def compare(
     before: dict[str, Any], after: dict[str, Any], open_rules: frozenset[str] = frozenset()
 ) -> dict[str, list[Change]]:
     """Per kind (defects, causes): resolved first, then persisting, then new, then what
-    the later assessment did not check: a finding is resolved when at least one of the
-    rules that found it was decided again and no longer holds; when every one of them was
-    left undecided (`open_rules`: their questions went unanswered), it is not checked."""
+    the later assessment did not check: a finding is resolved only when everything it
+    rested on was decided again, through the chain (a cause that rested on a defect whose
+    questions went unanswered is not resolved); when any rule that found it was left
+    undecided (`open_rules`), it is not checked."""
     order = {"resolved": 0, "persisting": 1, "new": 2, "not checked": 3}
     result: dict[str, list[Change]] = {}
     for kind in KINDS:
@@ -78,8 +79,9 @@ def compare(
 
 
 def _unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
-    rules = [support.get("rule") for support in finding.get("because", [])]
-    return bool(rules) and all(rule in open_rules for rule in rules)
+    """Some rule that found it is undecided now (its own questions, or those of the
+    conclusions it used, went unanswered): its absence proves nothing."""
+    return any(support.get("rule") in open_rules for support in finding.get("because", []))
 
 
 def _partly_unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:

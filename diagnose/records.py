@@ -46,6 +46,7 @@ class ExportedAssessment(BaseModel):
     runner: dict[str, Any]
     answers: dict[str, Any]
     diagnosis: StoredDiagnosis
+    kb_version: str | None = Field(None, pattern=r"^[0-9a-f]{6,64}$")
 
     @field_validator("taken_at")
     @classmethod
@@ -95,32 +96,19 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
         ]
         raise RunformError(problems[0], problems) from None
     problems = []
+    assessments = []
     for index, item in enumerate(export.assessments):
         at = f"{source}: assessments.{index}"
         if item.questionnaire is not None and item.questionnaire not in kb.questionnaires:
             problems.append(f"{at}.questionnaire: unknown questionnaire '{item.questionnaire}'")
-        for kind, known in (
-            ("defects", kb.defects),
-            ("causes", kb.causes),
-            ("red_flags", kb.red_flags),
-        ):
-            for number, finding in enumerate(getattr(item.diagnosis, kind)):
-                if finding.id not in known:
-                    problems.append(
-                        f"{at}.diagnosis.{kind}.{number}.id: unknown"
-                        f" {kind[:-1].replace('_', ' ')} '{finding.id}'"
-                    )
-    if problems:
-        raise RunformError(problems[0], problems)
-    assessments = []
-    for index, item in enumerate(export.assessments):
         # the answers must read as an answers file does, so the record can be diagnosed
         # and printed again
-        answers = parse_answers(
-            {"runner": item.runner, "answers": item.answers},
-            kb,
-            f"{source}: assessments.{index}",
-        )
+        answers = parse_answers({"runner": item.runner, "answers": item.answers}, kb, at)
+        # made with this very knowledge, it must say what its answers say; made with
+        # another (or before runform recorded which), its findings stand as made, ids
+        # since renamed included, and `history` tells what today's knowledge concludes
+        if item.kb_version == kb.version:
+            problems += _disagreements(item, answers, kb, at)
         assessments.append(
             {
                 "taken_at": item.taken_at,
@@ -128,10 +116,74 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
                 "runner": answers.runner,
                 "answers": answers.values,
                 "diagnosis": item.diagnosis.model_dump(),
+                "kb_version": item.kb_version,
             }
         )
+    if problems:
+        raise RunformError(problems[0], problems)
     assessments.sort(key=lambda a: _moment(a["taken_at"]))
     return export.client, assessments
+
+
+KINDS = ("red_flags", "defects", "causes")
+
+
+def conclusions(diagnosis: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per kind, id -> certainty (two decimals, as stored)."""
+    return {
+        kind: {f["id"]: round(f["certainty"], 2) for f in diagnosis.get(kind, [])} for kind in KINDS
+    }
+
+
+def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """What one diagnosis concludes that the other does not, or with another certainty,
+    in words: "adds defect heel_strike (0.80)", "drops cause weak_trunk (0.60)"."""
+    found = []
+    before, after = conclusions(stored), conclusions(now)
+    for kind in KINDS:
+        noun = kind[:-1].replace("_", " ")
+        for ident in sorted({*before[kind], *after[kind]}):
+            old, new = before[kind].get(ident), after[kind].get(ident)
+            if old is None:
+                found.append(f"adds {noun} {ident} ({new:.2f})")
+            elif new is None:
+                found.append(f"drops {noun} {ident} ({old:.2f})")
+            elif abs(old - new) > 0.01:
+                found.append(f"{noun} {ident} {old:.2f} → {new:.2f}")
+    return found
+
+
+def rediagnose(kb: KnowledgeBase, questionnaire, runner, answers) -> dict[str, Any]:
+    from .engine import engine_for
+
+    return engine_for(kb).run(answers, runner, questionnaire).to_dict()
+
+
+def _disagreements(item: ExportedAssessment, answers, kb: KnowledgeBase, at: str) -> list[str]:
+    now = rediagnose(kb, item.questionnaire, answers.runner, answers.values)
+    found = differences(item.diagnosis.model_dump(), now)
+    if not found:
+        return []
+    return [
+        f"{at}.diagnosis: does not follow from its own answers with the knowledge base it"
+        f" names ({kb.version}): today's diagnosis {'; '.join(found[:4])}"
+    ]
+
+
+def today_differs(assessment, kb: KnowledgeBase) -> list[str]:
+    """For a stored assessment made with another knowledge base: what today's knowledge
+    concludes differently from the same answers (empty when it agrees, or when the
+    answers no longer read)."""
+    if assessment.kb_version == kb.version:
+        return []
+    try:
+        answers = parse_answers(
+            {"runner": assessment.runner, "answers": assessment.answers}, kb, "record"
+        )
+    except RunformError:
+        return []
+    now = rediagnose(kb, assessment.questionnaire, answers.runner, answers.values)
+    return differences(assessment.diagnosis, now)
 
 
 def _moment(taken_at: str) -> datetime:

@@ -24,7 +24,7 @@ from .errors import RunformError
 BUSY_TIMEOUT_S = 30.0
 # `runform export` files (read back by records.parse_export)
 EXPORT_FORMAT = "runform-client"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: each assessment says which knowledge base diagnosed it
 
 # Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.
 MIGRATIONS: list[str] = [
@@ -47,6 +47,10 @@ MIGRATIONS: list[str] = [
         UNIQUE (client_id, number)
     );
     CREATE INDEX assessments_by_client ON assessments(client_id, number);
+    """,
+    """
+    -- which knowledge base made the diagnosis (a short hash of its files)
+    ALTER TABLE assessments ADD COLUMN kb_version TEXT;
     """,
 ]
 
@@ -78,6 +82,7 @@ class Assessment:
     runner: dict[str, Any]
     answers: dict[str, Any]
     diagnosis: dict[str, Any]
+    kb_version: str | None = None  # None: stored before runform recorded it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +92,7 @@ class Assessment:
             "runner": self.runner,
             "answers": self.answers,
             "diagnosis": self.diagnosis,
+            "kb_version": self.kb_version,
         }
 
 
@@ -168,15 +174,19 @@ class Store:
         diagnosis: dict[str, Any],
         questionnaire: str | None = None,
         taken_at: str | None = None,
+        kb_version: str | None = None,
     ) -> Assessment:
         name = clean_name(name)
         taken_at = taken_at or datetime.now(UTC).isoformat(timespec="seconds")
+        record = Record(taken_at, questionnaire, runner, answers, diagnosis, kb_version)
         with self.transaction() as db:
             client_id = self._client_id(db, name)
-            number = _insert(db, client_id, taken_at, questionnaire, runner, answers, diagnosis)
+            number = _insert(db, client_id, record)
             stored_name = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,))
             stored = stored_name.fetchone()[0]
-        return Assessment(stored, number, taken_at, questionnaire, runner, answers, diagnosis)
+        return Assessment(
+            stored, number, taken_at, questionnaire, runner, answers, diagnosis, kb_version
+        )
 
     def _client_id(self, db: sqlite3.Connection, name: str) -> int:
         key = name_key(name)
@@ -233,15 +243,16 @@ class Store:
         stored = self.client_name(name)
         rows = self.db.execute(
             """
-            SELECT a.number, a.taken_at, a.questionnaire, a.runner, a.answers, a.diagnosis
+            SELECT a.number, a.taken_at, a.questionnaire, a.runner, a.answers, a.diagnosis,
+                   a.kb_version
             FROM assessments a JOIN clients c ON c.id = a.client_id
             WHERE c.name_key = ? ORDER BY a.number
             """,
             (name_key(stored),),
         ).fetchall()
         return [
-            Assessment(stored, n, t, q, json.loads(r), json.loads(a), json.loads(d))
-            for n, t, q, r, a, d in rows
+            Assessment(stored, n, t, q, json.loads(r), json.loads(a), json.loads(d), v)
+            for n, t, q, r, a, d, v in rows
         ]
 
     def assessment(self, name: str, number: int | None = None) -> Assessment:
@@ -274,31 +285,45 @@ class Store:
 
     def import_client(self, name: str, items: list[dict[str, Any]]) -> tuple[str, int, int]:
         """Add assessments (checked by records.parse_export) not already stored, in the
-        order given, numbered after the client's last: (name, added, skipped)."""
+        order given, numbered after the client's last: (name, added, skipped). One taken
+        at the same time as a stored one but different is refused, with the difference
+        named, and nothing is stored."""
         name = clean_name(name)
         added = skipped = 0
         with self.transaction() as db:
             client_id = self._client_id(db, name)
-            existing = {
-                row[0]
-                for row in db.execute(
-                    "SELECT taken_at || answers FROM assessments WHERE client_id = ?", (client_id,)
-                )
-            }
+            stored_at: dict[str, list[tuple[dict, dict]]] = {}
+            for taken_at, runner, answers in db.execute(
+                "SELECT taken_at, runner, answers FROM assessments WHERE client_id = ?",
+                (client_id,),
+            ):
+                stored_at.setdefault(taken_at, []).append((json.loads(runner), json.loads(answers)))
+            seen: set[str] = set()
             for item in items:
-                key = item["taken_at"] + _dump(item["answers"])
-                if key in existing:
+                content = (item["runner"], item["answers"])
+                key = item["taken_at"] + _dump(content)
+                same_time = stored_at.get(item["taken_at"], [])
+                if same_time and content not in same_time:
+                    difference = _difference(same_time[0], content)
+                    raise RunformError(
+                        f"the assessment of {item['taken_at']} differs from the one stored"
+                        f" for {name} at that time ({difference}); nothing was imported"
+                    )
+                if same_time or key in seen:
                     skipped += 1
                     continue
-                existing.add(key)
+                seen.add(key)
                 _insert(
                     db,
                     client_id,
-                    item["taken_at"],
-                    item.get("questionnaire"),
-                    item["runner"],
-                    item["answers"],
-                    item["diagnosis"],
+                    Record(
+                        item["taken_at"],
+                        item.get("questionnaire"),
+                        item["runner"],
+                        item["answers"],
+                        item["diagnosis"],
+                        item.get("kb_version"),
+                    ),
                 )
                 added += 1
             stored = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,)).fetchone()
@@ -320,25 +345,47 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def _insert(
-    db: sqlite3.Connection,
-    client_id: int,
-    taken_at: str,
-    questionnaire: str | None,
-    runner: dict[str, Any],
-    answers: dict[str, Any],
-    diagnosis: dict[str, Any],
-) -> int:
+@dataclass(frozen=True)
+class Record:
+    """One assessment as it is written."""
+
+    taken_at: str
+    questionnaire: str | None
+    runner: dict[str, Any]
+    answers: dict[str, Any]
+    diagnosis: dict[str, Any]
+    kb_version: str | None
+
+
+def _insert(db: sqlite3.Connection, client_id: int, record: Record) -> int:
     """Add one assessment as the client's next number (inside the caller's transaction)."""
     number = db.execute(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM assessments WHERE client_id = ?", (client_id,)
     ).fetchone()[0]
     db.execute(
         "INSERT INTO assessments (client_id, number, taken_at, questionnaire, runner, answers,"
-        " diagnosis) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (client_id, number, taken_at, questionnaire, *map(_dump, (runner, answers, diagnosis))),
+        " diagnosis, kb_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            client_id,
+            number,
+            record.taken_at,
+            record.questionnaire,
+            *map(_dump, (record.runner, record.answers, record.diagnosis)),
+            record.kb_version,
+        ),
     )
     return number
+
+
+def _difference(stored: tuple[dict, dict], new: tuple[dict, dict]) -> str:
+    """The answers (and week) that differ, in words: "heel_strike: yes → no"."""
+    changes = []
+    for old, now in zip(stored, new, strict=True):
+        for key in sorted({*old, *now}):
+            if old.get(key) != now.get(key):
+                changes.append(f"{key}: {old.get(key, 'none')} → {now.get(key, 'none')}")
+    shown = "; ".join(changes[:5])
+    return shown + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
 
 
 def _dump(value: Any) -> str:

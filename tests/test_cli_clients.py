@@ -341,3 +341,79 @@ def test_compare_shows_a_red_flag_that_cleared(cli_runner, db, tmp_path):
     assert "Red flags" in text and "Swelling" in text
     negative = run(cli_runner, "compare", "Rita", "--from", -1, "--db", db)
     assert negative.exit_code == 2
+
+
+def test_a_cause_is_resolved_only_when_all_it_rested_on_was_checked_again(cli_runner, db, tmp_path):
+    """Coordination rested on "drills feel clumsy" and on locked arms; the later intake
+    answers the first (no) but leaves the arms unasked: through the chain, not checked."""
+    first = tmp_path / "first.json"
+    first.write_text(
+        json.dumps({"answers": {"coordination_difficulty": "yes", "rigid_arms": "yes"}})
+    )
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps({"answers": {"coordination_difficulty": "no"}}))
+    for answers in (first, later):
+        result = run(cli_runner, "intake", "Ina", "--answers", answers, "--no-input", "--db", db)
+        assert result.exit_code == 0, result.output
+    data = json.loads(run(cli_runner, "compare", "Ina", "--db", db, "--format", "json").output)
+    causes = {c["id"]: c["status"] for c in data["causes"]}
+    assert causes["poor_motor_coordination"] == "not checked"
+    assert {c["id"]: c["status"] for c in data["defects"]}["locked_arms"] == "not checked"
+
+
+def test_history_tells_when_todays_knowledge_concludes_differently(cli_runner, db, tmp_path):
+    from diagnose.store import Store
+
+    with Store(db) as store:
+        store.add_assessment(
+            "Old Record",
+            runner={},
+            answers={"heel_strike": "yes"},
+            diagnosis={
+                "defects": [],
+                "causes": [{"id": "muscle_weakness", "name": "Muscle weakness", "certainty": 0.5}],
+            },
+            kb_version="0123456789ab",
+        )
+    text = " ".join(run(cli_runner, "history", "Old Record", "--db", db).output.split())
+    assert "Today's knowledge base" in text and "would conclude differently" in text
+    assert "adds defect heel_strike (0.80)" in text and "drops cause muscle_weakness" in text
+    data = json.loads(
+        run(cli_runner, "history", "Old Record", "--db", db, "--format", "json").output
+    )
+    assert data["assessments"][0]["kb_version"] == "0123456789ab"
+    assert data["assessments"][0]["today_differs"]
+    # an intake made today records today's knowledge base, and history finds nothing to say
+    assert intake(cli_runner, db, "New Record", "lea.json").exit_code == 0
+    fresh = json.loads(
+        run(cli_runner, "history", "New Record", "--db", db, "--format", "json").output
+    )
+    assert fresh["assessments"][0]["kb_version"] == fresh["knowledge_base"]
+    assert fresh["assessments"][0]["today_differs"] == []
+
+
+def test_import_refuses_a_different_assessment_at_the_same_time(cli_runner, db, tmp_path):
+    assert intake(cli_runner, db, "Marc", "marc-intake-1.json").exit_code == 0
+    exported = tmp_path / "marc.json"
+    assert run(cli_runner, "export", "Marc", "-o", exported, "--db", db).exit_code == 0
+    data = json.loads(exported.read_text())
+    data["assessments"][0]["answers"]["heel_strike"] = "no"
+    data["assessments"][0]["kb_version"] = None  # an older record: not re-checked
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(data))
+    result = run(cli_runner, "import", changed, "--db", db)
+    assert result.exit_code == 1
+    assert (
+        "differs from the one stored for Marc at that time (heel_strike: yes → no)" in result.output
+    )
+    # the same file, unchanged, imports as already there
+    again = run(cli_runner, "import", exported, "--db", db)
+    assert again.exit_code == 0 and "0 assessments imported, 1 already there" in again.output
+    # a stored diagnosis that does not follow from its answers under today's knowledge
+    data["assessments"][0]["kb_version"] = json.loads(exported.read_text())["assessments"][0][
+        "kb_version"
+    ]
+    data["assessments"][0]["taken_at"] = "2026-01-01T00:00:00+00:00"
+    changed.write_text(json.dumps(data))
+    result = run(cli_runner, "import", changed, "--db", db)
+    assert result.exit_code == 1 and "does not follow from its own answers" in result.output

@@ -210,7 +210,8 @@ GOOD = {
                     }
                 ],
             },
-            "x.json: assessments.0.diagnosis.defects.0.id: unknown defect 'nope'",
+            "x.json: assessments.0.diagnosis: does not follow from its own answers with the"
+            " knowledge base it names",
         ),
         (
             {"format": "runform-client", "version": 9, "client": "A", "assessments": []},
@@ -219,8 +220,26 @@ GOOD = {
     ],
 )
 def test_bad_import_is_refused_whole(kb, data, message):
+    for item in data.get("assessments", []) if isinstance(data, dict) else []:
+        if isinstance(item, dict) and "diagnosis" in item:
+            item["kb_version"] = kb.version  # made with today's knowledge: checked in full
     with pytest.raises(RunformError, match=re.escape(message)):
         parse_export(data, kb, "x.json")
+
+
+def test_a_record_made_with_another_knowledge_base_stands_as_made(kb):
+    retired = {
+        **GOOD,
+        "kb_version": "0123456789ab",
+        "diagnosis": {
+            "defects": [],
+            "causes": [{"id": "muscle_weakness", "name": "Muscle weakness", "certainty": 0.6}],
+        },
+    }
+    data = {"format": "runform-client", "version": 2, "client": "A", "assessments": [retired]}
+    _, (item,) = parse_export(data, kb, "x.json")
+    assert item["diagnosis"]["causes"][0]["id"] == "muscle_weakness"
+    assert item["kb_version"] == "0123456789ab"
 
 
 def _writer(path, worker, count):

@@ -55,16 +55,29 @@ def clients_command(db_path, fmt):
 @click.command("history")
 @click.argument("name")
 @db_option
+@kb_option
 @format_option
-def history_command(name, db_path, fmt):
-    """Each assessment of a client with its defects and causes."""
+def history_command(name, db_path, kb_dir, fmt):
+    """Each assessment of a client with its defects and causes.
+
+    An assessment made with another knowledge base than today's says when today's would
+    conclude differently from the same answers.
+    """
+    from ..knowledge import load_kb
+    from ..records import today_differs
     from ..render.terminal import wrap
 
     with open_store(db_path) as store:
         assessments = store.assessments(name)
         client = store.client_name(name)
+    kb = load_kb(kb_dir)
+    later = {a.number: today_differs(a, kb) for a in assessments}
     if fmt == "json":
-        data = {"client": client, "assessments": [a.to_dict() for a in assessments]}
+        data = {
+            "client": client,
+            "knowledge_base": kb.version,
+            "assessments": [{**a.to_dict(), "today_differs": later[a.number]} for a in assessments],
+        }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(f"{client}: {_count(len(assessments), 'assessment')}")
@@ -74,6 +87,15 @@ def history_command(name, db_path, fmt):
         click.echo(wrap(f"Causes: {_listing(a.diagnosis.get('causes', []))}", "  "))
         if a.diagnosis.get("red_flags"):
             click.echo(wrap(f"Red flags: {_listing(a.diagnosis['red_flags'])}", "  "))
+        if later[a.number]:
+            made = a.kb_version or "an earlier one"
+            click.echo(
+                wrap(
+                    f"Today's knowledge base ({kb.version}, this was {made}) would conclude"
+                    f" differently from the same answers: {'; '.join(later[a.number])}.",
+                    "  ",
+                )
+            )
 
 
 def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:

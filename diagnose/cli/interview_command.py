@@ -240,6 +240,7 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
             answers=answers.values,
             diagnosis=diagnosis.to_dict(),
             questionnaire=chosen.id,
+            kb_version=kb.version,
         )
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)

@@ -7,6 +7,7 @@ Every problem in every file is collected before anything is raised, each as
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class KnowledgeBase:
     questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
     # rules the knowledge implies rather than states (a catalogue item's passed_when)
     implied_rules: set[str] = field(default_factory=set)
+    # what the knowledge says, as a short hash of its files: stored with each assessment,
+    # so a record tells which knowledge base diagnosed it
+    version: str = ""
 
     def entities(self, namespace: str) -> dict[str, Any]:
         return {
@@ -222,6 +226,19 @@ def _mappings(
         yield shown, data
 
 
+def _version(root: Path) -> str:
+    """A short hash of every knowledge file's name and bytes."""
+    digest = hashlib.sha256()
+    for folder in ("rules", "questionnaires"):
+        for path in _yaml_files(root / folder):
+            digest.update(f"{folder}/{path.name}".encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"unreadable")
+    return digest.hexdigest()[:12]
+
+
 def _raw_id(item: RawItem) -> str | None:
     if isinstance(item.data, dict) and isinstance(item.data.get("id"), str):
         return item.data["id"]
@@ -233,7 +250,7 @@ def load(root: Path) -> KnowledgeBase:
     problems: list[str] = []
     unread: list[str] = []
     items = _gather(root, problems, unread)
-    kb = KnowledgeBase(root=root)
+    kb = KnowledgeBase(root=root, version=_version(root))
 
     # Ids first, so references can be checked whatever file or order they come in.
     raw_ids: dict[str, set[str]] = {ns: set() for _, ns in ENTITY_SECTIONS.values()}

@@ -43,9 +43,6 @@ def render_summary(diagnosis: Diagnosis, program: Program) -> str:
             out.append(wrap(f"- {line}.", "", "  "))
         waiting = len(program.later) + len(program.also_useful)
         if waiting:
-            out.append(
-                wrap(f"{waiting} more exercises wait under 'Later steps' in the printout.")
-            )
+            out.append(wrap(f"{waiting} more exercises wait under 'Later steps' in the printout."))
         out.append("")
     return printable("\n".join(out), keep="\n").rstrip() + "\n"
-

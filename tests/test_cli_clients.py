@@ -417,3 +417,50 @@ def test_import_refuses_a_different_assessment_at_the_same_time(cli_runner, db, 
     changed.write_text(json.dumps(data))
     result = run(cli_runner, "import", changed, "--db", db)
     assert result.exit_code == 1 and "does not follow from its own answers" in result.output
+
+
+def test_a_progress_report_across_all_assessments(cli_runner, db, tmp_path):
+    third = json.loads((EXAMPLES / "marc-intake-2.json").read_text())
+    third["answers"].update(cadence_spm=172, plank_hold_s=80, calf_raise_reps=30)
+    later = tmp_path / "third.json"
+    later.write_text(json.dumps(third))
+    for example in (EXAMPLES / "marc-intake-1.json", EXAMPLES / "marc-intake-2.json", later):
+        result = run(cli_runner, "intake", "Marc", "--answers", example, "--no-input", "--db", db)
+        assert result.exit_code == 0, result.output
+
+    data = json.loads(run(cli_runner, "progress", "Marc", "--db", db, "--format", "json").output)
+    assert [a["number"] for a in data["assessments"]] == [1, 2, 3]
+    cadence = next(m for m in data["measurements"] if m["id"] == "cadence_spm")
+    assert cadence["values"] == [162, 168, 172] and cadence["unit"] == "spm"
+    findings = {f["id"]: f for f in data["findings"]}
+    assert findings["heel_strike"]["values"] == [0.8, None, None]
+    assert findings["heel_strike"]["status"] == "resolved"
+    assert findings["seated_running"]["status"] == "persisting"
+
+    text = run(cli_runner, "progress", "Marc", "--db", db).output
+    assert "Measurements and tests" in text and "Resolved: Heel strike" in " ".join(text.split())
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+
+    page = tmp_path / "marc.html"
+    assert run(cli_runner, "progress", "Marc", "--db", db, "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == len(data["findings"]) + len(data["measurements"])
+    assert "<polyline" in html and "<img" not in html  # vector charts, not pictures
+
+    pdf = tmp_path / "marc.pdf"
+    assert run(cli_runner, "progress", "Marc", "--db", db, "-o", pdf).exit_code == 0
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    words = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Progress of Marc" in words and "Cadence (spm)" in words and "172" in words
+    first = reader.pages[0]
+    assert not first.images  # the charts are drawn, not embedded pictures
+    assert b" l\n" in first.get_contents().get_data() or b" l " in first.get_contents().get_data()
+
+    markdown = run(cli_runner, "progress", "Marc", "--db", db, "--format", "markdown").output
+    assert "| Cadence | spm | 162 | 168 | 172 |" in markdown
+
+    nobody = run(cli_runner, "progress", "Nobody", "--db", db)
+    assert nobody.exit_code == 1 and "no client named" in nobody.output
+    assert run(cli_runner, "progress", "Marc", "--db", db, "-o", tmp_path / "x.ics").exit_code == 2

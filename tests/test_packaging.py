@@ -31,3 +31,21 @@ def test_help_lists_the_commands(tmp_path):
     assert done.returncode == 0
     for command in ("diagnose", "kb"):
         assert command in done.stdout
+
+
+def test_every_command_is_documented_in_the_readme():
+    """The sqlite-utils habit: a command the README does not mention is a bug."""
+    import click
+
+    from diagnose.cli import cli
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+    def names(group, prefix):
+        for name, command in group.commands.items():
+            yield f"{prefix} {name}"
+            if isinstance(command, click.Group):
+                yield from names(command, f"{prefix} {name}")
+
+    missing = [name for name in names(cli, "runform") if f"`{name}" not in readme]
+    assert not missing, f"commands missing from the README: {missing}"

@@ -204,6 +204,64 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
         )
 
 
+@click.command("progress")
+@click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "html", "pdf"]),
+    help="Default: from -o's extension (.txt .json .md .html .pdf), else text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the report here (atomically) instead of to the terminal. PDF needs it.",
+)
+@db_option
+@kb_option
+def progress_command(name, fmt, output, db_path, kb_dir):
+    """A client's progress across all assessments: each defect's and cause's certainty
+    and each measurement, as charts in HTML and PDF and a compact table in the terminal,
+    with what resolved and what is new since the first assessment.
+
+    \b
+    runform progress "Marc Dupont"
+    runform progress "Marc Dupont" -o marc-progress.pdf
+    """
+    import sys
+
+    from ..errors import RunformError
+    from ..knowledge import load_kb
+    from ..progress_printout import format_for, render_progress, report_of, save_progress
+    from ..render.formats import BINARY
+
+    try:
+        fmt = format_for(output, fmt)
+    except RunformError as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+    to_stdout = output is None or output == "-"
+    if fmt in BINARY and to_stdout and sys.stdout.isatty():
+        raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
+    with open_store(db_path) as store:
+        assessments = store.assessments(name)
+        client = store.client_name(name)
+    open_rules = _open_rules(assessments[-1], kb_dir) if assessments else frozenset()
+    report = report_of(client, assessments, load_kb(kb_dir), open_rules)
+    if to_stdout:
+        rendered = render_progress(report, fmt)
+        if isinstance(rendered, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(rendered, nl=False)
+        return
+    save_progress(report, output, fmt)
+    click.echo(f"Wrote the progress of {client} to {output} ({fmt}).", err=True)
+
+
 @click.command("export")
 @click.argument("name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
@@ -248,6 +306,7 @@ def register(cli: click.Group) -> None:
         clients_command,
         history_command,
         compare_command,
+        progress_command,
         export_command,
         import_command,
     ):

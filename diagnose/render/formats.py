@@ -12,6 +12,14 @@ PROGRAM_FORMATS = {
     "pdf": "program_pdf",
     "ics": "program_ics",
 }
+# `runform progress`: format -> the function of diagnose.render.progress_report
+PROGRESS_FORMATS = {
+    "text": "render_text",
+    "json": None,
+    "markdown": "render_markdown",
+    "html": "render_html",
+    "pdf": "render_pdf",
+}
 # formats written as bytes, never to a terminal
 BINARY = {"pdf"}
 EXTENSIONS = {

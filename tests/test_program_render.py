@@ -221,3 +221,32 @@ def test_help_does_not_load_the_printout_libraries():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "case", ["lea", "marc-intake-1", "sam-sore-shin", "restricted-ankle", "weak-hips"]
+)
+def test_every_kept_prescription_is_in_the_pdf(kb, engine, case):
+    """Nothing the diagnosis keeps vanishes from the PDF either (the other formats are
+    checked over random answers in test_program)."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from diagnose.answers import read_answers
+
+    root = Path(__file__).resolve().parent.parent
+    path = next(
+        p
+        for p in (root / "examples" / f"{case}.json", root / "cases" / f"{case}.json")
+        if p.exists()
+    )
+    given = read_answers(path, kb)
+    diagnosis = engine.run(given.values, given.runner, given.questionnaire)
+    reader = PdfReader(io.BytesIO(render_program(build_program(diagnosis, kb), "pdf")))
+    words = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    words = words.replace("- ", "")  # words hyphenated across lines
+    for finding in [*diagnosis.prescriptions, *diagnosis.held_back]:
+        if kb.prescriptions[finding.id].category == "advice":
+            continue
+        assert finding.name in words, (case, finding.name)

@@ -48,44 +48,62 @@ class Change:
 
 
 def compare(
-    before: dict[str, Any], after: dict[str, Any], open_rules: frozenset[str] = frozenset()
+    before: dict[str, Any], after: dict[str, Any], later_answers: dict[str, Any]
 ) -> dict[str, list[Change]]:
-    """Per kind (defects, causes): resolved first, then persisting, then new, then what
-    the later assessment did not check: a finding is resolved only when everything it
-    rested on was decided again, through the chain (a cause that rested on a defect whose
-    questions went unanswered is not resolved); when any rule that found it was left
-    undecided (`open_rules`), it is not checked."""
+    """Per kind (red flags, defects, causes): resolved first, then persisting, then new,
+    then what the later assessment did not check. A finding is resolved only when the
+    later assessment answered again everything it rested on, through the chain (the
+    answers behind the defects a cause rested on included); otherwise, gone, it is not
+    checked, and still there, it is marked as partly checked."""
     order = {"resolved": 0, "persisting": 1, "new": 2, "not checked": 3}
     result: dict[str, list[Change]] = {}
     for kind in KINDS:
         then = {f["id"]: f for f in before.get(kind, [])}
         now = {f["id"]: f for f in after.get(kind, [])}
-        changes = [
-            Change(
-                ident,
-                (now.get(ident) or then[ident])["name"],
-                then[ident]["certainty"] if ident in then else None,
-                now[ident]["certainty"] if ident in now else None,
-                unchecked=ident not in now and _unchecked(then[ident], open_rules),
-                partly_checked=ident in now
-                and ident in then
-                and _partly_unchecked(then[ident], open_rules),
+        changes = []
+        for ident in {*then, *now}:
+            checked = ident not in then or _checked_again(then[ident], before, later_answers)
+            changes.append(
+                Change(
+                    ident,
+                    (now.get(ident) or then[ident])["name"],
+                    then[ident]["certainty"] if ident in then else None,
+                    now[ident]["certainty"] if ident in now else None,
+                    unchecked=ident not in now and not checked,
+                    partly_checked=ident in now and ident in then and not checked,
+                )
             )
-            for ident in {*then, *now}
-        ]
         changes.sort(key=lambda c: (order[c.status], -(c.after or c.before or 0), c.id))
         result[kind] = changes
     return result
 
 
-def _unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
-    """Some rule that found it is undecided now (its own questions, or those of the
-    conclusions it used, went unanswered): its absence proves nothing."""
-    return any(support.get("rule") in open_rules for support in finding.get("because", []))
+# a fact of a trace that names a conclusion, e.g. "defect heel_strike", -> its kind
+FACT_KINDS = {"red flag": "red_flags", "defect": "defects", "cause": "causes"}
 
 
-def _partly_unchecked(finding: dict[str, Any], open_rules: frozenset[str]) -> bool:
-    return any(support.get("rule") in open_rules for support in finding.get("because", []))
+def _checked_again(
+    finding: dict[str, Any],
+    diagnosis: dict[str, Any],
+    answers: dict[str, Any],
+    seen: frozenset[str] = frozenset(),
+) -> bool:
+    """Every answer the finding rested on (through the conclusions it used) was given
+    again, known, in the later assessment."""
+    for support in finding.get("because", []):
+        for fact in support.get("facts", []):
+            if " = " in fact:
+                if answers.get(fact.split(" = ", 1)[0], "unknown") == "unknown":
+                    return False
+                continue
+            noun, _, ident = fact.rpartition(" ")
+            kind = FACT_KINDS.get(noun)
+            if kind is None or ident in seen:
+                continue  # "not established: ...", a readiness, or a loop: nothing to ask
+            used = next((f for f in diagnosis.get(kind, []) if f["id"] == ident), None)
+            if used is not None and not _checked_again(used, diagnosis, answers, seen | {ident}):
+                return False
+    return True
 
 
 # ---------------------------------------------------------------- across all assessments
@@ -102,6 +120,9 @@ class Series:
     values: tuple[float | None, ...]
     unit: str = ""  # for measurements
     status: str = ""  # first to last: resolved | persisting | new | not checked | ""
+    # for findings: False where it was not found and that assessment did not ask again
+    # what it had rested on (not seen is not the same as gone)
+    checked: tuple[bool, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +130,7 @@ class Series:
             "id": self.id,
             "name": self.name,
             "values": list(self.values),
+            "checked": list(self.checked),
             "unit": self.unit,
             "status": self.status,
         }
@@ -137,11 +159,24 @@ class ProgressReport:
         }
 
 
+def _checked_each_time(kind: str, ident: str, assessments: list[Any]) -> tuple[bool, ...]:
+    """For each assessment: was the finding there, or was what it last rested on asked
+    again (so its absence means gone, not unseen)?"""
+    out = []
+    last = None  # (finding, diagnosis) where it was last found
+    for assessment in assessments:
+        found = next((f for f in assessment.diagnosis.get(kind, []) if f["id"] == ident), None)
+        if found is not None or last is None:
+            out.append(True)
+        else:
+            out.append(_checked_again(last[0], last[1], assessment.answers))
+        if found is not None:
+            last = (found, assessment.diagnosis)
+    return tuple(out)
+
+
 def progress_report(
-    client: str,
-    assessments: list[Any],
-    measured: dict[str, tuple[str, str]],
-    open_rules: frozenset[str] = frozenset(),
+    client: str, assessments: list[Any], measured: dict[str, tuple[str, str]]
 ) -> ProgressReport:
     """Every assessment of a client side by side: each defect, cause and red flag with
     its certainty each time and its status from the first to the last (through the same
@@ -150,7 +185,7 @@ def progress_report(
     first, last = assessments[0].diagnosis, assessments[-1].diagnosis
     statuses = {
         (kind, change.id): change.status
-        for kind, changes in compare(first, last, open_rules).items()
+        for kind, changes in compare(first, last, assessments[-1].answers).items()
         for change in changes
     }
     findings = []
@@ -170,7 +205,10 @@ def progress_report(
             status = statuses.get((kind, ident), "")
             if len(assessments) > 1 and status == "" and values[0] is None and values[-1] is None:
                 status = "came and went"
-            findings.append(Series(kind[:-1].replace("_", " "), ident, name, values, "", status))
+            checked = _checked_each_time(kind, ident, assessments)
+            findings.append(
+                Series(kind[:-1].replace("_", " "), ident, name, values, "", status, checked)
+            )
     measurements = []
     for ident, (name, unit) in measured.items():
         values = tuple(

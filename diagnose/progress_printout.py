@@ -15,9 +15,7 @@ from .progress import ProgressReport, progress_report
 from .render.formats import EXTENSIONS, PROGRESS_FORMATS
 
 
-def report_of(
-    client: str, assessments: list[Any], kb: KnowledgeBase, open_rules: frozenset[str]
-) -> ProgressReport:
+def report_of(client: str, assessments: list[Any], kb: KnowledgeBase) -> ProgressReport:
     if not assessments:
         raise RunformError(f"{client} has no assessments yet")
     measured = {
@@ -25,7 +23,7 @@ def report_of(
         for o in kb.observations.values()
         if o.evidence in ("measured", "tested") and o.kind in ("number", "scale")
     }
-    return progress_report(client, assessments, measured, open_rules)
+    return progress_report(client, assessments, measured)
 
 
 def format_for(path: str | os.PathLike[str] | None, fmt: str | None) -> str:

@@ -142,14 +142,16 @@ def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[str]:
     before, after = conclusions(stored), conclusions(now)
     for kind in KINDS:
         noun = kind[:-1].replace("_", " ")
+        names = {f["id"]: f["name"] for f in (*stored.get(kind, []), *now.get(kind, []))}
         for ident in sorted({*before[kind], *after[kind]}):
             old, new = before[kind].get(ident), after[kind].get(ident)
+            name = names.get(ident, ident)
             if old is None:
-                found.append(f"adds {noun} {ident} ({new:.2f})")
+                found.append(f"adds {noun} {name} ({new:.2f})")
             elif new is None:
-                found.append(f"drops {noun} {ident} ({old:.2f})")
+                found.append(f"drops {noun} {name} ({old:.2f})")
             elif abs(old - new) > 0.01:
-                found.append(f"{noun} {ident} {old:.2f} → {new:.2f}")
+                found.append(f"{noun} {name} {old:.2f} → {new:.2f}")
     return found
 
 

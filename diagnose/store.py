@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,7 +117,7 @@ class Store:
             raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except BaseException as exc:
@@ -124,6 +125,19 @@ class Store:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
             raise
+
+    def _wal(self) -> None:
+        """Switch to WAL. Several processes creating one new file at once can find it
+        locked here without SQLite's busy wait, so wait and try again, as it would."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.db.close()
@@ -292,15 +306,23 @@ class Store:
         added = skipped = 0
         with self.transaction() as db:
             client_id = self._client_id(db, name)
-            stored_at: dict[str, list[tuple[dict, dict]]] = {}
-            for taken_at, runner, answers in db.execute(
-                "SELECT taken_at, runner, answers FROM assessments WHERE client_id = ?",
+            stored_at: dict[str, list[tuple[dict, ...]]] = {}
+            for taken_at, runner, answers, questionnaire, kb_version in db.execute(
+                "SELECT taken_at, runner, answers, questionnaire, kb_version FROM assessments"
+                " WHERE client_id = ?",
                 (client_id,),
             ):
-                stored_at.setdefault(taken_at, []).append((json.loads(runner), json.loads(answers)))
+                about = {"questionnaire": questionnaire, "kb_version": kb_version}
+                stored_at.setdefault(taken_at, []).append(
+                    (json.loads(runner), json.loads(answers), about)
+                )
             seen: set[str] = set()
             for item in items:
-                content = (item["runner"], item["answers"])
+                about = {
+                    "questionnaire": item.get("questionnaire"),
+                    "kb_version": item.get("kb_version"),
+                }
+                content = (item["runner"], item["answers"], about)
                 key = item["taken_at"] + _dump(content)
                 same_time = stored_at.get(item["taken_at"], [])
                 if same_time and content not in same_time:
@@ -377,7 +399,7 @@ def _insert(db: sqlite3.Connection, client_id: int, record: Record) -> int:
     return number
 
 
-def _difference(stored: tuple[dict, dict], new: tuple[dict, dict]) -> str:
+def _difference(stored: tuple[dict, ...], new: tuple[dict, ...]) -> str:
     """The answers (and week) that differ, in words: "heel_strike: yes → no"."""
     changes = []
     for old, now in zip(stored, new, strict=True):

@@ -274,3 +274,22 @@ def test_a_start_stopped_before_any_answer_leaves_no_file(cli_runner, tmp_path, 
         assert again.exit_code == 1
         assert f"Continue with: runform interview --answers {prefill}" in again.output
     assert not list(app.rglob("*.json"))  # no pile of empty save files
+
+
+def test_a_complete_answers_file_makes_no_copies(cli_runner, kb, engine, tmp_path):
+    """Nothing left to ask: the answers file is the record, no new save file appears,
+    however often it is run."""
+    script = [line for _, line in plan(kb, engine, "self-check", LEA)]
+    full = tmp_path / "full.json"
+    assert (
+        cli_runner.invoke(cli, ["interview", "--save", str(full)], input=typed(script)).exit_code
+        == 0
+    )
+    app = tmp_path / "app"
+    for _ in range(3):
+        again = cli_runner.invoke(
+            cli, ["interview", "--answers", str(full)], input="", env={"XDG_CONFIG_HOME": str(app)}
+        )
+        assert again.exit_code == 0, again.output
+        assert f"runform program {full} -o program.pdf" in again.output
+    assert not list(app.rglob("*.json"))

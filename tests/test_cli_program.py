@@ -349,3 +349,17 @@ def test_a_calendar_of_nothing_is_refused_clearly(cli_runner, write_answers, tmp
     assert "Traceback" not in result.output and not (tmp_path / "week.ics").exists()
     bad = run(cli_runner, nothing, "-o", tmp_path / "w.ics", "--start", "next week")
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_the_calendar_carries_the_health_warnings(kb, engine):
+    from diagnose.program import build_program
+    from diagnose.render.program_ics import render_program as render_ics
+
+    open_screen = engine.run({"heel_strike": "yes", "pain_sharp": "no"}, {"sessions_per_week": 3})
+    text = " ".join(render_ics(build_program(open_screen, kb)).replace("\r\n ", "").split())
+    assert "Health questions unanswered" in text and "gentle work only" in text
+    flagged = engine.run(
+        {"thomas_thigh_drifts_out": "yes", "swelling": "yes"}, {"sessions_per_week": 3}
+    )
+    text = " ".join(render_ics(build_program(flagged, kb)).replace("\r\n ", "").split())
+    assert "SEE A CLINICIAN FIRST: Swelling" in text

@@ -309,7 +309,12 @@ def test_same_answers_same_program(kb, engine):
 
 
 def test_red_flag_opens_with_the_clinician_and_keeps_only_gentle_mobility(kb, engine):
-    answers = {**BUSY, "tight_calves": "yes", "tight_hamstrings": "yes", "pain_sharp": "yes"}
+    answers = {
+        **BUSY,
+        "tight_calves": "yes",
+        "thomas_thigh_drifts_out": "yes",
+        "pain_sharp": "yes",
+    }
     program = program_for(kb, engine, answers, sessions_per_week=4, minutes_per_session=60)
     assert program.clinician_first and program.red_flags
     assert program.headline.startswith("See a clinician before starting")
@@ -317,8 +322,9 @@ def test_red_flag_opens_with_the_clinician_and_keeps_only_gentle_mobility(kb, en
     assert program.items(), "a few gentle stretches are kept"
     for item in program.items():
         rx = kb.prescriptions[item.exercise]
-        assert rx.category == "mobility" and rx.load == "gentle"
+        assert rx.category == "mobility" and rx.load == "gentle" and rx.off_feet
     held = {n.id for n in program.held_back}
+    assert "upper_calf_stretch" in held  # a standing stretch waits too
     calm = program_for(kb, engine, {**answers, "pain_sharp": "no"}, sessions_per_week=4)
     hard = {
         i.exercise for i in calm.items() if kb.prescriptions[i.exercise].load in HELD_BACK_LOADS
@@ -492,7 +498,7 @@ def test_every_prescription_the_diagnosis_keeps_is_in_every_printout(kb, engine,
     shown |= {s["exercise"] for s in data["later"]} | {a["exercise"] for a in data["also_useful"]}
     kept = {f.id for f in diagnosis.prescriptions}
     assert kept <= shown, kept - shown
-    held = {f.id for f in diagnosis.held_back if kb.prescriptions[f.id].category != "advice"}
+    held = {f.id for f in diagnosis.held_back}  # advice too: it waits with the rest
     assert held == {h["id"] for h in data["held_back"]}
     # advice stands in the advice list, or (the strength circuit with no strength work in
     # the week) waits among the also useful
@@ -545,11 +551,12 @@ def test_strength_days_are_48_h_apart_and_not_after_the_hard_runs(sessions):
 
 
 def test_a_red_flag_keeps_gentle_work_at_home_with_no_run(kb, engine):
-    flagged = {**BUSY, "tight_calves": "yes", "pain_sharp": "yes"}
+    flagged = {**BUSY, "thomas_thigh_drifts_out": "yes", "tight_calves": "yes", "pain_sharp": "yes"}
     program = program_for(kb, engine, flagged, sessions_per_week=4)
     (session,) = program.sessions
     assert session.kind == "home" and session.items
     assert all(kb.prescriptions[i.exercise].allowed_with_red_flag for i in session.items)
+    assert all(kb.prescriptions[i.exercise].off_feet for i in session.items)  # not standing
     for item in session.items:  # long holds: no run warms the muscles first
         rx = kb.prescriptions[item.exercise]
         assert item.part == "home" and item.dose == (rx.dose_after_run or rx.dose).text()

@@ -98,21 +98,6 @@ def history_command(name, db_path, kb_dir, fmt):
             )
 
 
-def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:
-    """The rules the later assessment left undecided, by running its answers again."""
-    from ..answers import parse_answers
-    from ..engine import engine_for
-    from ..errors import RunformError
-    from ..knowledge import load_kb
-
-    kb = load_kb(kb_dir)
-    try:
-        answers = parse_answers({"answers": assessment.answers}, kb, source=assessment.client)
-    except RunformError:
-        return frozenset()  # answers the knowledge base no longer reads: assume all checked
-    return engine_for(kb).run(answers.values).open_rules
-
-
 @click.command("compare")
 @click.argument("name")
 @click.option(
@@ -120,9 +105,8 @@ def _open_rules(assessment, kb_dir: str | None) -> frozenset[str]:
 )
 @click.option("--to", "second", type=click.IntRange(min=1), help="Assessment number to compare to.")
 @db_option
-@kb_option
 @format_option
-def compare_command(name, first, second, db_path, kb_dir, fmt):
+def compare_command(name, first, second, db_path, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
     from ..errors import RunformError
     from ..progress import compare
@@ -148,7 +132,7 @@ def compare_command(name, first, second, db_path, kb_dir, fmt):
                 f" (from {before.number} to {after.number})",
                 param_hint="'--from'",
             )
-    changes = compare(before.diagnosis, after.diagnosis, _open_rules(after, kb_dir))
+    changes = compare(before.diagnosis, after.diagnosis, after.answers)
     if fmt == "json":
         data = {
             "client": after.client,
@@ -247,8 +231,7 @@ def progress_command(name, fmt, output, db_path, kb_dir):
     with open_store(db_path) as store:
         assessments = store.assessments(name)
         client = store.client_name(name)
-    open_rules = _open_rules(assessments[-1], kb_dir) if assessments else frozenset()
-    report = report_of(client, assessments, load_kb(kb_dir), open_rules)
+    report = report_of(client, assessments, load_kb(kb_dir))
     if to_stdout:
         rendered = render_progress(report, fmt)
         if isinstance(rendered, bytes):

@@ -29,8 +29,15 @@ def _answers(count: int) -> str:
 
 
 def default_save_path(questionnaire: str) -> Path:
+    """A new file in the app folder, named by the time (never one already there)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path(click.get_app_dir("runform")) / "interviews" / f"{questionnaire}-{stamp}.json"
+    folder = Path(click.get_app_dir("runform")) / "interviews"
+    path = folder / f"{questionnaire}-{stamp}.json"
+    count = 2
+    while path.exists():
+        path = folder / f"{questionnaire}-{stamp}-{count}.json"
+        count += 1
+    return path
 
 
 # Stopped by Ctrl-C, the shell's convention: 128 + SIGINT.
@@ -58,10 +65,9 @@ def interact(
         "Ctrl-C stops (nothing is lost; resume later)."
     )
     try:
-        diagnosis = run_session(interview, ClickPrompter(), save)
-        if not save_path.exists():  # finished with nothing to ask: keep the answers anyway
-            save(interview.answers())
-        return diagnosis
+        # nothing answered here (an answers file that was already complete): nothing new
+        # to save, and no copy of that file is made
+        return run_session(interview, ClickPrompter(), save)
     except click.Abort as stop:
         if save_path.exists():
             told = f"{_answers(interview.answered())} saved in {save_path}."

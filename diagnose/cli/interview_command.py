@@ -97,7 +97,8 @@ printout_option = click.option(
     "--printout",
     metavar="FILE",
     type=click.Path(dir_okay=False),
-    help="At the end, write the program here (.pdf, .html, .md, .txt or .json) without asking.",
+    help="At the end, write the program here (.pdf, .html, .md, .txt, .json or .ics) without"
+    " asking.",
 )
 
 
@@ -175,8 +176,14 @@ def interview_command(
         "runform interview --resume {path}" + places,
         f"runform interview{again}",
     )
-    hint = f"runform program {shlex.quote(str(save_path))} -o program.pdf{places}"
-    _show_result(diagnosis, kb, save_path, hint, explain, places)
+    # the answers are in the save file, or, when nothing new was asked, in the file given
+    kept = save_path if save_path.exists() else Path(answers_file) if answers_file else None
+    hint = (
+        f"runform program {shlex.quote(str(kept))} -o program.pdf{places}"
+        if kept
+        else "nothing was answered, so there is no program to print"
+    )
+    _show_result(diagnosis, kb, kept, hint, explain, places)
     _printout(diagnosis, kb, printout)
 
 
@@ -244,7 +251,8 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
         )
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)
-        shown = save_path or (Path(answers_file) if answers_file else None)
+        saved = save_path if save_path is not None and save_path.exists() else None
+        shown = saved or (Path(answers_file) if answers_file else None)
         _show_result(diagnosis, kb, shown, hint, explain, _same_places(kb=kb_dir))
         click.echo(
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."

@@ -315,16 +315,22 @@ class Prescription(Strict):
     keep_with_red_flag: bool = Field(
         False, description="advice that still stands while a red flag waits for a clinician"
     )
+    off_feet: bool = Field(
+        False,
+        description="done lying or sitting, no weight on the legs: the only exercises kept "
+        "while a red flag waits for a clinician",
+    )
     source: Sources = Field(default_factory=list)
 
     @property
     def allowed_with_red_flag(self) -> bool:
-        """The one red-flag policy (workshop-exercises, docs/sources.md): until a clinician has
-        cleared the runner the self-guided program stops; only gentle mobility stays,
-        and only the advice marked to stand with a red flag (see a clinician)."""
+        """The one red-flag policy (red-flags, docs/sources.md): until a clinician has
+        cleared the runner the self-guided program stops; only gentle mobility done off
+        the feet stays, and only the advice marked to stand with a red flag (see a
+        clinician)."""
         if self.category == "advice":
             return self.keep_with_red_flag
-        return self.category == "mobility" and self.load == "gentle"
+        return self.category == "mobility" and self.load == "gentle" and self.off_feet
 
     def dose_for(self, answers: Mapping[str, Any]) -> str:
         """The catalogue's dose, or, for a runner whose own test falls short of it, a

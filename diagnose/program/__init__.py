@@ -16,12 +16,13 @@ from ..knowledge import KnowledgeBase
 from .findings import could_change, found, measured
 from .model import Item, LaterStep, Note, Program, Session, Worth
 from .planning import (
-    HARDEST,
     MAIN_CERTAINTY,
+    MORE_TIME,
     candidates,
     choose,
     items_of,
     later_steps,
+    waiting_reason,
 )
 from .week import PROGRAM_WEEKS, SESSION_KINDS, week_of
 from .worth import worth_of
@@ -41,7 +42,7 @@ __all__ = [
 HELD_SESSION = "Run only as your clinician allows."
 
 
-def _headline(diagnosis: Diagnosis, planned: bool) -> str:
+def _headline(diagnosis: Diagnosis, planned: bool, letting_be: bool = False) -> str:
     if diagnosis.health == INCOMPLETE:
         count = len(diagnosis.screen_open)
         them = "them" if count != 1 else "it"
@@ -71,6 +72,11 @@ def _headline(diagnosis: Diagnosis, planned: bool) -> str:
         )
     if not planned:
         return "Nothing in these answers calls for corrective work: keep running as you do."
+    if letting_be:
+        return (
+            "Do these few exercises easily, without correcting anything; while running, let "
+            "things be and notice what already works."
+        )
     return (
         "Start with these simple exercises and repeat them until they feel natural; "
         "then move on to the later steps."
@@ -178,27 +184,35 @@ def build_program(
             f"{week.budget:g} min a week is less than the shortest exercise takes, so one "
             "exercise is kept anyway; a longer session or one more a week makes room for more."
         )
-    elif plan.waiting:
-        learnable = [c for c in plan.waiting if c.entity.difficulty < HARDEST and c.treats]
+    # why what waits waits, said only where it is true (below: later steps, also useful)
+    reasons = {c.id: waiting_reason(c, plan, kb) for c in plan.waiting}
+    no_time = MORE_TIME.format(budget=plan.budget)
+    if diagnosis.red_flags or diagnosis.health == INCOMPLETE or plan.over_budget:
+        pass  # said above
+    elif no_time in reasons.values():
         notes.append(
-            f"Not everything fits in {week.budget:g} min a week; the rest waits under "
-            "'Later steps', most useful first."
-            if learnable
-            else "The hardest exercises wait under 'Later steps' until the simpler ones feel easy."
+            f"Not everything fits in {week.budget:g} min a week; the rest waits below, most "
+            "useful first."
         )
+    elif any(r.startswith("while you let things be") for r in reasons.values()):
+        notes.append(
+            f"While you let things be, the plan keeps to {STUCK_DRILLS} drills at most; the "
+            "rest waits below."
+        )
+    elif any(r.startswith("once the simpler") for r in reasons.values()):
+        notes.append("The hardest exercises wait below until the simpler ones feel easy.")
     covered = {t for c, _ in plan.placed for t in c.treats}
     untreated = [
         t.name
         for t in targets
         if t.certainty >= MAIN_CERTAINTY
         and t.id not in covered
-        and any(t.id in c.treats for c in pool)
-        and not diagnosis.red_flags
+        and any(t.id in c.treats and reasons.get(c.id) == no_time for c in pool)
     ]
     if untreated:
         notes.append(
             f"No room this week for work on {'; '.join(untreated)}: what treats "
-            f"{'them' if len(untreated) > 1 else 'it'} waits under 'Later steps'."
+            f"{'them' if len(untreated) > 1 else 'it'} waits below."
         )
     once = [c.entity.name for c, placements in plan.placed if _strength_once(c, placements)]
     if once:
@@ -210,7 +224,7 @@ def build_program(
     # with a red flag the next steps come from a new program once cleared; a runner
     # letting things be gets none either; what the diagnosis keeps is still listed
     later, also_useful = later_steps(
-        plan, kb, diagnosis, week.budget, progressions=not (diagnosis.red_flags or letting_be)
+        plan, kb, diagnosis, progressions=not (diagnosis.red_flags or letting_be)
     )
     # advice about the strength circuit only with strength work in the week; otherwise it
     # waits with what it is about
@@ -251,12 +265,10 @@ def build_program(
             ),
             short_stride=any(d.id == "short_stride" for d in diagnosis.defects),
         ),
-        headline=_headline(diagnosis, bool(plan.placed)),
+        headline=_headline(diagnosis, bool(plan.placed), letting_be),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
         held_back=[
-            Note(f.id, f.name, f.details.get("held_back_because", ""))
-            for f in diagnosis.held_back
-            if f.id in kb.prescriptions and kb.prescriptions[f.id].category != "advice"
+            Note(f.id, f.name, f.details.get("held_back_because", "")) for f in diagnosis.held_back
         ],
         health_open=[
             Note(o, kb.observations[o].name, kb.observations[o].description)

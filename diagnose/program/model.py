@@ -330,7 +330,10 @@ class Program:
             seen.setdefault(item.exercise, []).append(item)
         cards = []
         for items in seen.values():
-            doses = list(dict.fromkeys((item.dose, item.part) for item in items))
+            doses = sorted(
+                dict.fromkeys((item.dose, item.part) for item in items),
+                key=lambda dose: PARTS.index(dose[1]),
+            )
             dose = items[0].dose
             if len({d for d, _ in doses}) > 1:
                 dose = "; ".join(f"{d} {PART_WORDS[part].split(',')[0]}" for d, part in doses)
@@ -346,7 +349,7 @@ class Program:
         home session of a red flag on the first day)."""
         if session.kind == "home":
             return 0
-        return round((session.number - 1) * 7 / self.sessions_per_week)
+        return (session.number - 1) * 7 // self.sessions_per_week
 
     def week_line(self) -> str:
         if self.red_flags:

@@ -63,6 +63,17 @@ class Plan:
     placed: list[tuple[Candidate, list[Placement]]]
     waiting: list[Candidate]  # prescribed but not planned this week
     over_budget: bool  # the budget was too small for even one exercise, so one was kept
+    budget: float = 0.0
+    cautious: bool = False  # a red flag: the first round only
+    max_drills: int | None = None  # a runner letting things be: this many drills at most
+
+    @property
+    def planned_ids(self) -> set[str]:
+        return {candidate.id for candidate, _ in self.placed}
+
+    def drills_full(self) -> bool:
+        drills = sum(1 for c, _ in self.placed if c.entity.category in DRILLS)
+        return self.max_drills is not None and drills >= self.max_drills
 
 
 def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Candidate]:
@@ -304,8 +315,13 @@ def choose(
             placed.append((best, placements))
             left.remove(best)
             over_budget = True
+    if not cautious:
+        # a strength exercise first placed once (or a stretch before a run only) in a
+        # later round gets its second session (or its long holds) when time is left
+        for candidate, placements in placed:
+            placements += planner.extend(candidate.entity, placements)
     left.sort(key=lambda c: _rank(c, covered))
-    return Plan(placed, left, over_budget)
+    return Plan(placed, left, over_budget, week.budget, cautious, max_drills)
 
 
 # ---------------------------------------------------------------- words
@@ -386,21 +402,27 @@ def _usefulness(candidate: Candidate, diagnosis: Diagnosis) -> tuple[Any, ...]:
     return (-round(treated_most, 6), -round(candidate.finding.certainty, 6), candidate.position)
 
 
-def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase, budget: float) -> str:
-    """Why a prescribed exercise is not in this week, as "... it waits for"."""
-    if not candidate.treats and candidate.follows:
+MORE_TIME = "when there is more time than {budget:g} min a week"
+
+
+def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase) -> str:
+    """Why a prescribed exercise is not in this week: the true reason, said so."""
+    if plan.cautious:
+        return "until a clinician has cleared you"
+    if not candidate.treats and candidate.follows and not candidate.follows & plan.planned_ids:
         with_ = "; ".join(kb.prescriptions[f].name.lower() for f in sorted(candidate.follows))
-        return f"goes with what it follows ({with_})"
+        return f"with what it goes with ({with_})"
+    if candidate.entity.category in DRILLS and plan.drills_full():
+        return "while you let things be: a few drills at most"
     if candidate.entity.difficulty >= HARDEST:
         return "once the simpler exercises feel easy"
-    return f"when there is more time than {budget:g} min a week"
+    return MORE_TIME.format(budget=plan.budget)
 
 
 def later_steps(
     plan: Plan,
     kb: KnowledgeBase,
     diagnosis: Diagnosis,
-    budget: float,
     progressions: bool = True,
 ) -> tuple[list[LaterStep], list[Note]]:
     """(later steps, also useful): the catalogue's next step for each planned exercise,
@@ -447,8 +469,8 @@ def later_steps(
                 rx.dose_for(diagnosis.answers),
                 None,
                 why(treats, candidate.finding),
-                waiting_reason(candidate, plan, kb, budget),
+                waiting_reason(candidate, plan, kb),
             )
         )
-    also = [Note(c.id, c.entity.name, waiting_reason(c, plan, kb, budget)) for c in waiting[room:]]
+    also = [Note(c.id, c.entity.name, waiting_reason(c, plan, kb)) for c in waiting[room:]]
     return steps, also

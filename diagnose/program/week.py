@@ -81,7 +81,7 @@ class Week:
 
     def day(self, index: int) -> int:
         """The day of the week (0-6) a session falls on, the runs spread evenly."""
-        return round(index * 7 / self.sessions)
+        return index * 7 // self.sessions
 
     def days_apart(self, first: int, second: int) -> int:
         """Days between two sessions, either way round the week."""

@@ -130,7 +130,7 @@ def worth_of(
     else:
         start = (
             f"from your own {cadence:g} to about {target} steps a minute (a step up from your "
-            "number, not a jump to 180)"
+            + ("number, not a jump to 180)" if target < 180 else "own number)")
             if cadence
             else "from your own (count your steps for 30 s at an easy pace and double it), "
             "not towards a fixed 180"

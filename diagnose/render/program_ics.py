@@ -17,7 +17,14 @@ PRODID = "-//runform//corrective running program//EN"
 
 
 def _description(program: Program, session: Session) -> str:
-    lines = [session.about, ""]
+    lines = []
+    for flag in program.red_flags:  # what matters first, in every event
+        lines.append(f"SEE A CLINICIAN FIRST: {flag.name}. {flag.text}")
+    if program.health_open:
+        names = "; ".join(note.name for note in program.health_open)
+        lines.append(f"Health questions unanswered ({names}): gentle work only until answered.")
+    lines += [f"Assumed: {assumption}." for assumption in program.assumptions]
+    lines += [session.about, ""]
     for item in session.items:
         minutes = minutes_text(item.minutes)
         lines.append(f"{item.part_label.upper()}: {item.name}, {item.dose} ({minutes} min)")

@@ -15,6 +15,16 @@ from .safe import printable
 from .terminal import table, wrap
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
+LEGEND = "· not found; ? not asked again, so not seen (which is not the same as gone)."
+
+
+def _values(series: Series) -> list[str]:
+    """Each time's value as shown: "·" not found, "?" not asked again."""
+    checked = series.checked or (True,) * len(series.values)
+    return [
+        "?" if value is None and not seen else _value(series, value)
+        for value, seen in zip(series.values, checked, strict=True)
+    ]
 
 
 def _value(series: Series, value: float | None) -> str:
@@ -45,12 +55,12 @@ def points(series: Series, width: float, height: float) -> list[tuple[float, flo
     count = len(series.values)
     step = width / (count - 1) if count > 1 else 0.0
     out: list[tuple[float, float] | None] = []
+    checked = series.checked or (True,) * count
     for index, value in enumerate(series.values):
         if value is None and series.kind != "measurement":
-            # a finding not concluded sits on the baseline, except a last time that did
-            # not check it: that one is left out, not drawn as gone
-            last = index == count - 1
-            value = None if last and series.status == "not checked" else 0.0
+            # a finding not concluded sits on the baseline, except where that time did
+            # not ask again what it rested on: left out, not drawn as gone
+            value = 0.0 if checked[index] else None
         if value is None:
             out.append(None)
             continue
@@ -80,9 +90,7 @@ def render_text(report: ProgressReport) -> str:
     out += [wrap(f"Assessments: {dates}."), ""]
     heads = _heads(report)
     if report.findings:
-        rows = [
-            [s.kind, s.name, *(_value(s, v) for v in s.values), s.status] for s in report.findings
-        ]
+        rows = [[s.kind, s.name, *_values(s), s.status] for s in report.findings]
         out.append("Defects, causes and red flags (certainty)")
         widths = [7, 24, *([5] * len(heads)), 11]
         out += [table(rows, ["", "name", *heads, "status"], widths), ""]
@@ -91,6 +99,7 @@ def render_text(report: ProgressReport) -> str:
         out.append("Measurements and tests")
         out += [table(rows, ["name", "unit", *heads], [28, 5, *([6] * len(heads))]), ""]
     out += [wrap(line) for line in _summary_lines(report)]
+    out += ["", wrap(LEGEND)]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -103,7 +112,7 @@ def render_markdown(report: ProgressReport) -> str:
         out.append("| | name | " + " | ".join(heads) + " | status |")
         out.append("|---|---|" + "---:|" * len(heads) + "---|")
         for s in report.findings:
-            cells = " | ".join(_value(s, v) for v in s.values)
+            cells = " | ".join(_values(s))
             out.append(f"| {s.kind} | {escape(s.name)} | {cells} | {s.status} |")
         out.append("")
     if report.measurements:
@@ -130,9 +139,7 @@ def _svg(series: Series) -> str:
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in shown)
     dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.4"/>' for x, y in shown)
     base = CHART_H - pad
-    title = html.escape(
-        printable(f"{series.name}: " + ", ".join(_value(series, v) for v in series.values))
-    )
+    title = html.escape(printable(f"{series.name}: " + ", ".join(_values(series))))
     return (
         f'<svg class="chart" width="{CHART_W}" height="{CHART_H}" viewBox="0 0 {CHART_W}'
         f' {CHART_H}" role="img" aria-label="{title}"><title>{title}</title>'
@@ -171,7 +178,7 @@ def render_html(report: ProgressReport) -> str:
         parts.append("" if measured else "<th>status</th>")
         parts.append("</tr>")
         for s in rows:
-            cells = "".join(f'<td class="n">{_value(s, v)}</td>' for v in s.values)
+            cells = "".join(f'<td class="n">{v}</td>' for v in _values(s))
             first = f"<td>{esc(s.unit)}</td>" if measured else f"<td>{esc(s.kind)}</td>"
             status = "" if measured else f'<td class="status">{esc(s.status)}</td>'
             parts.append(f"<tr><td>{esc(s.name)}</td>{first}{cells}<td>{_svg(s)}</td>{status}</tr>")
@@ -236,8 +243,8 @@ def render_pdf(report: ProgressReport) -> bytes:
             pdf.set_font(FAMILY, "", 8)
             label = series.name + (f" ({series.unit})" if series.unit else "")
             pdf.cell(name_w, row_h, label[:38])
-            for value in series.values:
-                pdf.cell(value_w, row_h, _value(series, value), align="R")
+            for shown in _values(series):
+                pdf.cell(value_w, row_h, shown, align="R")
             left = pdf.l_margin + name_w + value_w * count + 4
             spots = points(series, chart_w - 4, row_h - 3)
             spots = [(left + 2 + x, top + 1.5 + y) for p in spots if p is not None for x, y in [p]]

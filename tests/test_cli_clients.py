@@ -251,6 +251,9 @@ def test_compare_tells_not_checked_from_resolved(cli_runner, db, tmp_path):
     text = run(cli_runner, "compare", "Marc", "--db", db).output
     assert "Not checked this time:" in text
     assert all(len(line) <= 80 for line in text.splitlines()), text
+    # the client list does not read "nothing open" into a visit that checked little
+    listing = " ".join(run(cli_runner, "clients", "--db", db).output.split())
+    assert "not checked: " in listing and "Arms locked along the body" in listing
 
 
 def test_compare_the_first_assessment_alone(cli_runner, db):

@@ -34,21 +34,35 @@ def _listing(findings: list[dict]) -> str:
 @db_option
 @format_option
 def clients_command(db_path, fmt):
-    """List clients: assessments, last date, defects still open."""
+    """List clients: assessments, last date, defects still open (and those the last
+    assessment did not check again)."""
+    from ..progress import compare
     from ..render.terminal import table
 
     with open_store(db_path) as store:
         summaries = store.clients()
+        unchecked = {}
+        for summary in summaries:
+            found = store.assessments(summary.name) if summary.assessments > 1 else []
+            if len(found) > 1:
+                changes = compare(found[-2].diagnosis, found[-1].diagnosis, found[-1].answers)
+                unchecked[summary.name] = [
+                    c.name for c in changes["defects"] if c.status == "not checked"
+                ]
     if fmt == "json":
         click.echo(json.dumps([s.__dict__ for s in summaries], indent=2, ensure_ascii=False))
         return
     if not summaries:
         click.echo("No clients yet. Start with: runform intake NAME")
         return
-    rows = [
-        [s.name, s.assessments, _date(s.last_taken_at), "; ".join(s.open_defects) or "none"]
-        for s in summaries
-    ]
+
+    def open_defects(summary) -> str:
+        shown = "; ".join(summary.open_defects) or "none"
+        if missed := unchecked.get(summary.name):
+            shown += f" ({len(missed)} not checked: {'; '.join(missed)})"
+        return shown
+
+    rows = [[s.name, s.assessments, _date(s.last_taken_at), open_defects(s)] for s in summaries]
     click.echo(table(rows, ["client", "assessments", "last", "open defects"], [22, 11, 10, 40]))
 
 

@@ -228,32 +228,22 @@ def progress_command(name, fmt, output, db_path, kb_dir):
     runform progress "Marc Dupont"
     runform progress "Marc Dupont" -o marc-progress.pdf
     """
-    import sys
-
     from ..errors import RunformError
     from ..knowledge import load_kb
     from ..progress_printout import format_for, render_progress, report_of, save_progress
-    from ..render.formats import BINARY
+    from .options import echo_printout, printout_destination
 
     try:
         fmt = format_for(output, fmt)
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
-    to_stdout = output is None or output == "-"
-    if fmt in BINARY and to_stdout and sys.stdout.isatty():
-        raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
+    to_stdout = printout_destination(fmt, output)
     with open_store(db_path) as store:
         assessments = store.assessments(name)
         client = store.client_name(name)
     report = report_of(client, assessments, load_kb(kb_dir))
     if to_stdout:
-        rendered = render_progress(report, fmt)
-        if isinstance(rendered, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(rendered)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(rendered, nl=False)
+        echo_printout(render_progress(report, fmt))
         return
     save_progress(report, output, fmt)
     click.echo(f"Wrote the progress of {client} to {output} ({fmt}).", err=True)

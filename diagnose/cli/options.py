@@ -74,3 +74,28 @@ class DateType(click.ParamType):
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")
+
+
+def printout_destination(fmt: str, output: str | None) -> bool:
+    """True when the printout goes to standard output; a PDF is refused on a terminal
+    (its bytes would garble it), fine into a pipe or a file."""
+    import sys
+
+    from ..render.formats import BINARY
+
+    to_stdout = output is None or output == "-"
+    if fmt in BINARY and to_stdout and sys.stdout.isatty():
+        raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
+    return to_stdout
+
+
+def echo_printout(rendered: str | bytes) -> None:
+    """A printout on standard output: text as text, a PDF's bytes as they are."""
+    import sys
+
+    if isinstance(rendered, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(rendered, nl=False)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..render.formats import BINARY, PROGRAM_FORMATS
-from .options import DateType, db_option, kb_option, open_store
+from ..render.formats import PROGRAM_FORMATS
+from .options import (
+    DateType,
+    db_option,
+    echo_printout,
+    kb_option,
+    open_store,
+    printout_destination,
+)
 
 
 @click.command("program")
@@ -79,10 +84,7 @@ def program_command(
         fmt = format_for(output, fmt)
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
-    to_stdout = output is None or output == "-"
-    # PDF bytes would garble a terminal; into a pipe or a file they are fine
-    if fmt in BINARY and to_stdout and sys.stdout.isatty():
-        raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
+    to_stdout = printout_destination(fmt, output)
 
     from ..answers import parse_answers, read_answers
     from ..engine import engine_for
@@ -106,13 +108,7 @@ def program_command(
     program = build_program(diagnosis, kb, start=start)
 
     if to_stdout:
-        rendered = render_program(program, fmt)
-        if isinstance(rendered, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(rendered)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(rendered, nl=False)
+        echo_printout(render_program(program, fmt))
         return
     from ..render.safe import printable
 

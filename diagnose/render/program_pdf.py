@@ -23,6 +23,16 @@ BODY = 9.5  # pt
 LINE = 4.6  # mm per line of body text
 
 
+def drawable(pdf, text: str) -> str:
+    """Every string fpdf2 lays out passes here: keep line breaks, and turn control
+    characters and glyphs the bundled font lacks (emoji...) into "?"."""
+    glyphs = getattr(pdf.current_font, "cmap", None) or {}
+    text = printable(text, keep="\n")
+    if glyphs:
+        text = "".join(ch if ch == "\n" or ord(ch) in glyphs else "?" for ch in text)
+    return text
+
+
 def _pdf_class():
     from fpdf import FPDF
 
@@ -41,13 +51,7 @@ def _pdf_class():
             self.set_creation_date(made)  # the same program gives the same bytes
 
         def normalize_text(self, text: str) -> str:
-            """Every string fpdf2 lays out passes here: keep line breaks, and turn control
-            characters and glyphs the bundled font lacks (emoji...) into "?"."""
-            glyphs = getattr(self.current_font, "cmap", None) or {}
-            text = printable(text, keep="\n")
-            if glyphs:
-                text = "".join(ch if ch == "\n" or ord(ch) in glyphs else "?" for ch in text)
-            return super().normalize_text(text)
+            return super().normalize_text(drawable(self, text))
 
         # header and footer use the page margins, not the current column's
         def header(self) -> None:

@@ -194,15 +194,11 @@ def render_html(report: ProgressReport) -> str:
 def render_pdf(report: ProgressReport) -> bytes:
     from fpdf import FPDF
 
-    from .program_pdf import FAMILY, FONTS, MARGIN
+    from .program_pdf import FAMILY, FONTS, MARGIN, drawable
 
     class ReportPDF(FPDF):
         def normalize_text(self, text: str) -> str:
-            glyphs = getattr(self.current_font, "cmap", None) or {}
-            text = printable(text)
-            if glyphs:
-                text = "".join(ch if ord(ch) in glyphs else "?" for ch in text)
-            return super().normalize_text(text)
+            return super().normalize_text(drawable(self, text))
 
     pdf = ReportPDF(orientation="portrait", unit="mm", format="A4")
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))

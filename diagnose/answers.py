@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import RunformError
+from .errors import RunformError, brief
 from .files import read_json, write_text_atomically
 from .knowledge import KnowledgeBase
 from .knowledge.models import suggest
@@ -41,7 +41,7 @@ def check_runner_field(ident: str, value: Any) -> None:
     try:
         Runner.model_validate({ident: value})
     except ValidationError as error:
-        raise ValueError(f"{value!r} is not accepted: {error.errors()[0]['msg']}") from None
+        raise ValueError(f"{brief(value)} is not accepted: {error.errors()[0]['msg']}") from None
 
 
 class Meta(BaseModel):

@@ -38,13 +38,26 @@ def expand(paths: list[str]) -> list[tuple[str, Path]]:
 
 
 def diagnose_one(shown: str, path: Path, kb: KnowledgeBase, engine: Engine) -> Outcome:
+    """One file's diagnosis or its problems. Whatever goes wrong with one file (even a
+    fault of runform's) is that file's problem: the rest of the batch is still diagnosed."""
     try:
         answers = read_answers(path, kb, shown)
+        return Outcome(
+            shown,
+            diagnosis=engine.run(answers.values, answers.runner, answers.questionnaire, shown),
+        )
     except RunformError as exc:
         return Outcome(shown, problems=exc.problems)
-    return Outcome(
-        shown, diagnosis=engine.run(answers.values, answers.runner, answers.questionnaire, shown)
-    )
+    except RecursionError:
+        return Outcome(shown, problems=[f"{shown}: nested too deeply to read"])
+    except Exception as exc:  # noqa: BLE001  (one bad file must not stop a batch)
+        return Outcome(
+            shown,
+            problems=[
+                f"{shown}: could not be diagnosed: runform failed on it"
+                f" ({type(exc).__name__}); please report this with the file"
+            ],
+        )
 
 
 def diagnose_files(

@@ -1,5 +1,21 @@
 """The one error type the library raises; the CLI turns it into `Error: …` and an exit code."""
 
+from __future__ import annotations
+
+from typing import Any
+
+
+def brief(value: Any, width: int = 40) -> str:
+    """A value as given, quoted (control characters escaped by repr) and cut short: one
+    long answer must not fill the screen."""
+    if isinstance(value, str) and len(value) > width:
+        value = value[:width]
+    try:
+        shown = repr(value)
+    except (RecursionError, ValueError):  # deeply nested, or an int too long to print
+        shown = f"<a {type(value).__name__} too long to show>"
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
 
 class RunformError(Exception):
     """A problem the user can fix: bad input, a broken knowledge base, an unknown client.

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .answers import parse_answers
-from .errors import RunformError
+from .errors import RunformError, brief
 from .knowledge import KnowledgeBase
 from .store import EXPORT_FORMAT, EXPORT_VERSION
 
@@ -77,7 +77,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
         found = data.get("format")
         raise RunformError(
             f"{source}: format: expected '{EXPORT_FORMAT}'"
-            + (f", found {found!r}" if found is not None else ", but there is none")
+            + (f", found {brief(found)}" if found is not None else ", but there is none")
             + " (is this a file from `runform export`?)"
         )
     version = data.get("version")

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import RunformError
+from .errors import RunformError, brief
 
 BUSY_TIMEOUT_S = 30.0
 # `runform export` files (read back by records.parse_export)
@@ -232,10 +232,10 @@ class Store:
         near += [k for k in keys if name_key(name) in k and k not in near][:3]
         if near:
             listed = ", ".join(repr(keys[k]) for k in near[:3])
-            raise RunformError(f"no client named {name!r}; did you mean {listed}?")
+            raise RunformError(f"no client named {brief(name)}; did you mean {listed}?")
         if not names:
-            raise RunformError(f"no client named {name!r}: there are no clients yet")
-        raise RunformError(f"no client named {name!r}; `runform clients` lists them")
+            raise RunformError(f"no client named {brief(name)}: there are no clients yet")
+        raise RunformError(f"no client named {brief(name)}; `runform clients` lists them")
 
     def clients(self) -> list[ClientSummary]:
         rows = self.db.execute(

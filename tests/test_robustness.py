@@ -5,6 +5,7 @@ import random
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -177,3 +178,96 @@ def test_printouts_take_any_name_as_text(tmp_path, caplog):
     assert "\x1b" not in (tmp_path / "p.txt").read_text(encoding="utf-8")
     html = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert "<b>*x*</b>" not in html and "&lt;b&gt;*x*&lt;/b&gt;" in html
+
+
+LONG_DIGITS = "9" * 400
+ESCAPES = ["\x1b]0;title\x07", "\x1b[2J", "\x1b]52;c;aGk=\x07", "\x9b31m", "\u202e"]
+
+
+def long_number_file(tmp_path):
+    path = tmp_path / "long.json"
+    path.write_text(
+        '{"questionnaire": "self-check", "answers": {"cadence_spm": %s, "tension": %s}}'
+        % (LONG_DIGITS, LONG_DIGITS)
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["diagnose"],
+        ["program"],
+        ["interview", "--answers"],
+        ["intake", "Bob", "--no-input", "--answers"],
+    ],
+)
+def test_a_400_digit_number_is_an_answer_out_of_range(tmp_path, command):
+    path = long_number_file(tmp_path)
+    database = ["--db", str(tmp_path / "r.db")] if command[0] == "intake" else []
+    result = CliRunner().invoke(cli, [*command, str(path), *database], input="")
+    check_clean(result)
+    assert result.exit_code == 1
+    assert "answers.cadence_spm: 999999999999999999" in result.stderr
+    assert "… is not accepted: expected a number from 100 to 240 spm" in result.stderr
+    assert LONG_DIGITS not in result.stderr
+
+
+def test_one_file_that_breaks_runform_does_not_stop_the_batch(tmp_path, monkeypatch):
+    from diagnose import batch
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for index in range(20):
+        (folder / f"{index:02}.json").write_bytes(EXAMPLE)
+    real = batch.read_answers
+
+    def breaks_on_the_fifth(path, kb, shown):
+        if path.name == "04.json":
+            raise ZeroDivisionError("a fault of runform's own")
+        if path.name == "05.json":
+            raise RecursionError
+        return real(path, kb, shown)
+
+    monkeypatch.setattr(batch, "read_answers", breaks_on_the_fifth)
+    result = run_files([folder], "--format", "jsonl")
+    check_clean(result)
+    assert len(result.stdout.splitlines()) == 18
+    assert "04.json: could not be diagnosed: runform failed on it (ZeroDivisionError)" in (
+        result.stderr
+    )
+    assert "05.json: nested too deeply to read" in result.stderr
+    assert "2 of 20 file(s) could not be diagnosed" in result.stderr
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_escape_sequences_never_reach_the_terminal_through_a_message(tmp_path, escape):
+    named = tmp_path / f"runner{escape}.json"
+    named.write_text(
+        json.dumps(
+            {
+                "questionnaire": "self-check",
+                "runner": {f"na{escape}me": "x"},
+                "answers": {f"cad{escape}ence": 1, "cadence_spm": escape},
+            }
+        )
+    )
+    for args in (["diagnose", str(named)], ["program", str(named)], ["diagnose", str(tmp_path)]):
+        result = CliRunner().invoke(cli, args)
+        check_clean(result)
+        assert result.exit_code == 1
+        assert escape not in result.output, result.output
+        assert "unknown observation" in result.stderr
+
+
+def test_json_output_writes_terminal_controls_as_escapes(tmp_path):
+    data = json.loads(EXAMPLE)
+    data["runner"]["name"] = "Ann\x9b2J\u202eX\x1b"
+    path = tmp_path / "ann.json"
+    path.write_text(json.dumps(data))
+    for fmt in ("json", "jsonl"):
+        out = run_files([path], "--format", fmt).stdout
+        assert "\x9b" not in out and "\u202e" not in out and "\x1b" not in out
+        assert "\\u009b" in out and "\\u202e" in out
+        first = out if fmt == "json" else out.splitlines()[0]
+        assert json.loads(first)["runner"]["name"] == "Ann\x9b2J\u202eX\x1b"

@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import RunformError
+from ..render.safe import printable
 
 
 class ReportedError(click.ClickException):
@@ -26,20 +27,37 @@ class ReportedError(click.ClickException):
         if self.message in self.problems:
             # the problems are the errors: each once, each marked
             for problem in self.problems:
-                click.echo(f"Error: {problem}", err=True)
+                click.echo(f"Error: {printable(problem)}", err=True)
             return
         # the problems are findings (file:line, for an editor), the message sums them up
         for problem in self.problems:
-            click.echo(problem, err=True)
-        click.echo(f"Error: {self.message}", err=True)
+            click.echo(printable(problem), err=True)
+        click.echo(f"Error: {printable(self.message)}", err=True)
 
 
 class RunformGroup(click.Group):
+    """Every error reaches the terminal as `Error: …` with its user text (file names,
+    answers, keys) made harmless: no escape sequence gets to set a title, clear the
+    screen or write the clipboard."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _harmless(exc) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except RunformError as exc:
             raise ReportedError(exc) from None
+        except click.ClickException as exc:
+            raise _harmless(exc) from None
+
+
+def _harmless(exc: click.ClickException) -> click.ClickException:
+    exc.message = printable(exc.message, keep="\n")
+    return exc
 
 
 @click.group(cls=RunformGroup, context_settings={"help_option_names": ["-h", "--help"]})

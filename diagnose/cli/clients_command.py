@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from ..render.jsonout import to_json
 from .options import db_option, kb_option, open_store
 
 format_option = click.option(
@@ -50,7 +49,7 @@ def clients_command(db_path, fmt):
                     c.name for c in changes["defects"] if c.status == "not checked"
                 ]
     if fmt == "json":
-        click.echo(json.dumps([s.__dict__ for s in summaries], indent=2, ensure_ascii=False))
+        click.echo(to_json([s.__dict__ for s in summaries]))
         return
     if not summaries:
         click.echo("No clients yet. Start with: runform intake NAME")
@@ -92,7 +91,7 @@ def history_command(name, db_path, kb_dir, fmt):
             "knowledge_base": kb.version,
             "assessments": [{**a.to_dict(), "today_differs": later[a.number]} for a in assessments],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(to_json(data))
         return
     click.echo(f"{client}: {_count(len(assessments), 'assessment')}")
     for a in assessments:
@@ -154,7 +153,7 @@ def compare_command(name, first, second, db_path, fmt):
             "to": after.number,
             **{kind: [c.to_dict() for c in found] for kind, found in changes.items()},
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(to_json(data))
         return
     click.echo(
         f"{after.client}: assessment {before.number} ({_date(before.taken_at)})"
@@ -255,7 +254,6 @@ def progress_command(name, fmt, output, db_path, kb_dir):
 @db_option
 def export_command(name, output, db_path):
     """Export a client's assessments as JSON (stdout, or -o FILE)."""
-    from ..render.jsonout import to_json
 
     with open_store(db_path) as store:
         text = to_json(store.export_client(name)) + "\n"

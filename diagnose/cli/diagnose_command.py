@@ -46,6 +46,7 @@ def diagnose_command(
     from ..engine import engine_for
     from ..knowledge import load_kb
     from ..render import jsonout
+    from ..render.safe import printable
 
     kb = load_kb(kb_dir)
     engine = engine_for(kb)
@@ -71,7 +72,7 @@ def diagnose_command(
             if outcome.problems is not None:
                 bad += 1
                 for problem in outcome.problems:
-                    click.echo(f"Error: {problem}", err=True)
+                    click.echo(f"Error: {printable(problem)}", err=True)
                 continue
             diagnosis = outcome.diagnosis
             if fmt == "json":

@@ -6,6 +6,8 @@ import os
 
 import click
 
+from ..errors import brief
+
 kb_option = click.option(
     "--kb",
     "kb_dir",
@@ -73,7 +75,7 @@ class DateType(click.ParamType):
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")
+            self.fail(f"{brief(value)} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")
 
 
 def printout_destination(fmt: str, output: str | None) -> bool:

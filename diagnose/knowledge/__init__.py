@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import RunformError
-from .loader import KnowledgeBase, Where, load
+from . import safety
+from .loader import KnowledgeBase, Where, content_hash, load
 
 __all__ = ["KnowledgeBase", "Where", "bundled_root", "load_kb", "resolve_root"]
 
@@ -43,7 +44,7 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
     """Parse and validate once; later processes read a pickled copy made from the same
     bytes (the YAML parse is most of a cold start). Any cache trouble: just parse."""
     if os.environ.get("RUNFORM_NO_CACHE"):
-        return load(root)
+        return _load_safe(root)
     cached = _cache_dir() / f"kb-{fingerprint}.pickle"
     try:
         kb = pickle.loads(cached.read_bytes())
@@ -51,7 +52,7 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
             return kb
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         pass
-    kb = load(root)
+    kb = _load_safe(root)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -60,6 +61,18 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
         _prune(cached.parent)
     except OSError:
         pass
+    return kb
+
+
+def _load_safe(root: Path) -> KnowledgeBase:
+    """Load, and refuse a knowledge base that is well formed but unsafe to run."""
+    kb = load(root)
+    unsafe = safety.problems(kb)
+    if unsafe:
+        raise RunformError(
+            f"{len(unsafe)} safety problem(s) in the knowledge base: runform will not use it",
+            unsafe,
+        )
     return kb
 
 
@@ -88,13 +101,7 @@ def _fingerprint(root: Path) -> str:
     for code in sorted(Path(__file__).parent.glob("*.py")):
         stat = code.stat()
         digest.update(f"{code.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for folder in ("rules", "questionnaires"):
-        for path in sorted((root / folder).glob("*.y*ml")):
-            digest.update(path.name.encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"unreadable")
+    digest.update(content_hash(root).encode())
     return digest.hexdigest()[:40]
 
 

@@ -7,6 +7,7 @@ Every problem in every file is collected before anything is raised, each as
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import re
 from collections.abc import Iterator
@@ -16,10 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..errors import RunformError
+from ..errors import RunformError, brief
+from ..files import read_bytes, read_text
 from .models import (
     Cause,
     Defect,
@@ -122,18 +124,28 @@ def _yaml() -> YAML:
     return yaml
 
 
+# Limits well past any real knowledge base (the bundled one: 40 KB files, 8 levels,
+# 360 items), so that a hostile or runaway file is refused instead of taking minutes,
+# gigabytes or the interpreter's stack.
+MAX_FILE_BYTES = 1_000_000
+MAX_FILES = 100
+MAX_DEPTH = 40
+MAX_ITEMS = 3_000
+MAX_NODES = 200_000  # values in one file
+
+
 def read_yaml(path: Path, shown: str, problems: list[str]) -> Any:
-    """Parse one YAML file; on failure add a located problem and return None."""
+    """Parse one YAML file of plain data; on failure add a located problem, return None."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(f"{shown}: not UTF-8 text")
-        return None
-    except OSError as exc:
-        problems.append(f"{shown}: cannot read: {exc.strerror or exc}")
+        text = read_text(path, shown, MAX_FILE_BYTES)
+    except RunformError as exc:
+        problems.append(str(exc))
         return None
     try:
-        return _yaml().load(text)
+        data = _yaml().load(text)
+    except RecursionError:
+        problems.append(f"{shown}: nested too deeply (at most {MAX_DEPTH} levels)")
+        return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -141,7 +153,47 @@ def read_yaml(path: Path, shown: str, problems: list[str]) -> Any:
         problems.append(f"{shown}:{line}: invalid YAML: {what}")
     except YAMLError as exc:
         problems.append(f"{shown}: invalid YAML: {exc}")
+    else:
+        unplain = _not_plain(data, shown, 1, 0, [MAX_NODES])
+        if unplain is None:
+            return data
+        problems.append(unplain)
     return None
+
+
+def _not_plain(node: Any, shown: str, line: int, depth: int, budget: list[int]) -> str | None:
+    """The first thing in parsed YAML that is not plain data (mappings of words, lists,
+    text, numbers, true/false), as a located problem. A tag could build another type, a
+    `-` with nothing after it would silently drop an item, and aliases (`*name`) are
+    counted as written out, so a few lines cannot stand for a billion items."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return f"{shown}:{line}: too many items (at most {MAX_NODES:,} with aliases written out)"
+    if depth > MAX_DEPTH:
+        return f"{shown}:{line}: nested too deeply (at most {MAX_DEPTH} levels)"
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None or isinstance(node, TaggedScalar):
+        return f"{shown}:{line}: a tag ({brief(tag or '')}): knowledge files hold plain data only"
+    if type(node) in (CommentedMap, CommentedSeq):
+        if isinstance(node, CommentedMap):
+            children = [(node.lc.key(key)[0] + 1, key, value) for key, value in node.items()]
+        else:
+            children = [(node.lc.item(i)[0] + 1, i, value) for i, value in enumerate(node)]
+        for at, key, value in children:
+            if isinstance(node, CommentedMap) and not isinstance(key, str):
+                return f"{shown}:{at}: {brief(key)}: a key must be a word"
+            if isinstance(node, CommentedSeq) and value is None:
+                return f"{shown}:{at}: an empty list item (a `-` with nothing after it)"
+            problem = _not_plain(value, shown, at, depth + 1, budget)
+            if problem:
+                return problem
+        return None
+    if node is None or isinstance(node, (str, int, float)):  # bool is an int
+        return None
+    if isinstance(node, bytes):
+        return f"{shown}:{line}: binary data: knowledge files hold plain data only"
+    what = "a date (put it in quotes)" if isinstance(node, datetime.date) else "not plain data"
+    return f"{shown}:{line}: {brief(node)}: {what}"
 
 
 def locate(node: Any, loc: tuple[Any, ...], line: int) -> tuple[str, int]:
@@ -201,11 +253,19 @@ def _gather(root: Path, problems: list[str], unread: list[str]) -> list[RawItem]
                 items.append(
                     RawItem(section, index, entry, Where(shown, entries.lc.item(index)[0] + 1))
                 )
+            if len(items) > MAX_ITEMS:
+                raise RunformError(
+                    f"{shown}:{line}: {section}: more than {MAX_ITEMS:,} items in the"
+                    " knowledge base; runform refuses one this large"
+                )
     return items
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if len(found) > MAX_FILES:
+        raise RunformError(f"{folder}: {len(found)} knowledge files (at most {MAX_FILES})")
+    return found
 
 
 def _mappings(
@@ -226,17 +286,18 @@ def _mappings(
         yield shown, data
 
 
-def _version(root: Path) -> str:
-    """A short hash of every knowledge file's name and bytes."""
+def content_hash(root: Path) -> str:
+    """A hash of every knowledge file's name and bytes (a file that cannot be read,
+    or is not a regular file, counts as such: loading it then says why)."""
     digest = hashlib.sha256()
     for folder in ("rules", "questionnaires"):
         for path in _yaml_files(root / folder):
             digest.update(f"{folder}/{path.name}".encode() + b"\0")
             try:
-                digest.update(path.read_bytes())
-            except OSError:
+                digest.update(read_bytes(path, path.name, MAX_FILE_BYTES))
+            except RunformError:
                 digest.update(b"unreadable")
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()
 
 
 def _raw_id(item: RawItem) -> str | None:
@@ -250,7 +311,7 @@ def load(root: Path) -> KnowledgeBase:
     problems: list[str] = []
     unread: list[str] = []
     items = _gather(root, problems, unread)
-    kb = KnowledgeBase(root=root, version=_version(root))
+    kb = KnowledgeBase(root=root, version=content_hash(root)[:12])
 
     # Ids first, so references can be checked whatever file or order they come in.
     raw_ids: dict[str, set[str]] = {ns: set() for _, ns in ENTITY_SECTIONS.values()}
@@ -337,8 +398,14 @@ def load(root: Path) -> KnowledgeBase:
     if unread:
         problems, folded = _without_follow_ons(problems, unread)
     if problems:
-        raise RunformError(f"{len(problems)} problem(s) in the knowledge base", problems + folded)
+        shown = [_short(problem) for problem in problems + folded]
+        raise RunformError(f"{len(problems)} problem(s) in the knowledge base", shown)
     return kb
+
+
+def _short(problem: str, width: int = 400) -> str:
+    """A problem quoting a huge value is cut: the place and the start say enough."""
+    return problem if len(problem) <= width else problem[: width - 1] + "…"
 
 
 _UNKNOWN_ID = re.compile(

@@ -26,8 +26,15 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import brief
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+IdOrAny = Annotated[str, Field(pattern=r"^([a-z][a-z0-9_]*|\*)$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
+# Strict: `true` is not 1, `.nan` and `.inf` are not numbers, "0.5" is text.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Whole = Annotated[int, Field(strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 
 UNKNOWN = "unknown"
 SCALE_MAX = 4
@@ -130,9 +137,9 @@ class Observation(Strict):
     kind: Literal["yesno", "scale", "choice", "number"]
     description: Text
     unit: str | None = None
-    min: float | None = None
-    max: float | None = None
-    whole: bool = Field(False, description="a count: only whole numbers are accepted")
+    min: Number | None = None
+    max: Number | None = None
+    whole: Flag = Field(False, description="a count: only whole numbers are accepted")
     choices: list[Id] | None = None
     scale_labels: tuple[Text, Text] | None = Field(
         None, description="what 0 and 4 mean on a 0-4 scale"
@@ -140,7 +147,7 @@ class Observation(Strict):
     evidence: Literal[EVIDENCE] = Field(  # type: ignore[valid-type]
         "felt", description="where the answer comes from; measured outweighs felt"
     )
-    screen: bool = Field(
+    screen: Flag = Field(
         False,
         description="a health-screen question: until every one is answered, only gentle "
         "work is prescribed",
@@ -205,18 +212,18 @@ class Observation(Strict):
                 and not (self.whole and number != int(number))
             ):
                 return int(number) if number == int(number) else number
-        raise ValueError(f"{value!r} is not accepted: expected {self.accepted()}")
+        raise ValueError(f"{brief(value)} is not accepted: expected {self.accepted()}")
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
             number = float(value.strip())
-        except ValueError:
+        else:
             return None
-    else:
+    except (ValueError, OverflowError):  # not a number, or past what a float holds
         return None
     return number if number == number and abs(number) != float("inf") else None
 
@@ -242,12 +249,12 @@ class Cause(Strict):
 class Dose(Strict):
     """How much: sets × (reps | metres | seconds), per side or not."""
 
-    sets: int = Field(ge=1, le=10)
-    reps: int | None = Field(None, ge=1, le=100)
-    reps_max: int | None = Field(None, ge=1, le=100)
-    metres: int | None = Field(None, ge=1, le=400)
-    seconds: int | None = Field(None, ge=1, le=600)
-    each_side: bool = False
+    sets: Whole = Field(ge=1, le=10)
+    reps: Whole | None = Field(None, ge=1, le=100)
+    reps_max: Whole | None = Field(None, ge=1, le=100)
+    metres: Whole | None = Field(None, ge=1, le=400)
+    seconds: Whole | None = Field(None, ge=1, le=600)
+    each_side: Flag = False
     rest: str | None = None
 
     @model_validator(mode="after")
@@ -283,7 +290,7 @@ class StartFrom(Strict):
     """Where a runner below the target starts: a share of their own test result."""
 
     obs: Id = Field(description="the number observation that measures this exercise")
-    share: float = Field(gt=0, le=1, description="start at this share of the runner's result")
+    share: Number = Field(gt=0, le=1, description="start at this share of the runner's result")
 
 
 class Prescription(Strict):
@@ -297,11 +304,11 @@ class Prescription(Strict):
     dose_after_run: Dose | None = Field(
         None, description="a different dose when done after the run (e.g. 30 s holds)"
     )
-    minutes: float = Field(ge=0, le=30, description="time one dose takes, walking back included")
+    minutes: Number = Field(ge=0, le=30, description="time one dose takes, walking back included")
     when: list[Literal[SLOTS]] = Field(min_length=1)  # type: ignore[valid-type]
     cues: list[Text] = Field(default_factory=list)
     pitfalls: list[Text] = Field(default_factory=list)
-    difficulty: int = Field(ge=1, le=3, description="1 simplest; learn these first")
+    difficulty: Whole = Field(ge=1, le=3, description="1 simplest; learn these first")
     load: Literal[LOADS]  # type: ignore[valid-type]
     progression: Id | None = Field(None, description="what to move on to once learned")
     passed_when: Condition | None = Field(
@@ -312,10 +319,10 @@ class Prescription(Strict):
     start_from: StartFrom | None = Field(
         None, description="a runner whose test falls short of the dose starts lower"
     )
-    keep_with_red_flag: bool = Field(
+    keep_with_red_flag: Flag = Field(
         False, description="advice that still stands while a red flag waits for a clinician"
     )
-    off_feet: bool = Field(
+    off_feet: Flag = Field(
         False,
         description="done lying or sitting, no weight on the legs: the only exercises kept "
         "while a red flag waits for a clinician",
@@ -374,6 +381,11 @@ class Prescription(Strict):
             raise ValueError(f"unknown prescription '{value}'{suggest(value, known.prescription)}")
         return value
 
+    @field_validator("passed_when")
+    @classmethod
+    def _passed_when_few_ways(cls, condition: Any) -> Any:
+        return condition if condition is None else _few_ways(condition)
+
 
 class RedFlag(Strict):
     """A sign that the self-guided program must stop until a clinician has looked."""
@@ -408,10 +420,10 @@ class ObservationTest(Strict):
     obs: Id
     is_: str | int | None = Field(None, alias="is")
     in_: list[str | int] | None = Field(None, alias="in", min_length=1)
-    gte: float | None = None
-    gt: float | None = None
-    lte: float | None = None
-    lt: float | None = None
+    gte: Number | None = None
+    gt: Number | None = None
+    lte: Number | None = None
+    lt: Number | None = None
 
     @model_validator(mode="after")
     def _one_test(self, info: ValidationInfo) -> ObservationTest:
@@ -481,11 +493,11 @@ class ConclusionTest(Strict):
     The id may be `*`: any conclusion of that namespace.
     """
 
-    defect: str | None = None
-    cause: str | None = None
-    prescription: str | None = None
-    red_flag: str | None = None
-    readiness: str | None = None
+    defect: IdOrAny | None = None
+    cause: IdOrAny | None = None
+    prescription: IdOrAny | None = None
+    red_flag: IdOrAny | None = None
+    readiness: IdOrAny | None = None
 
     @model_validator(mode="after")
     def _one_reference(self, info: ValidationInfo) -> ConclusionTest:
@@ -547,6 +559,46 @@ class UnlessOf(Strict):
     unless: Condition
 
 
+# A rule is matched as the alternative ways its condition can hold (experta expands
+# `any` inside `all` into every combination, and so does `kb check`): far more than
+# the bundled rules' 10 and a few nested lists take minutes.
+MAX_WAYS = 64
+
+
+def ways(condition: Any) -> tuple[int, int]:
+    """(how many ways a condition can hold, how many ways it can fail), capped just
+    past MAX_WAYS so that a hostile condition costs nothing to count."""
+    if isinstance(condition, NotOf):
+        hold, fail = ways(condition.not_)
+        return fail, hold
+    if isinstance(condition, UnlessOf):
+        return min(len(_tests(condition.unless)), MAX_WAYS + 1), 1
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = [
+            ways(c) for c in (condition.all if isinstance(condition, AllOf) else condition.any)
+        ]
+        product = [1, 1]
+        total = [0, 0]
+        for part in parts:
+            for side in (0, 1):
+                product[side] = min(product[side] * part[side], MAX_WAYS + 1)
+                total[side] = min(total[side] + part[side], MAX_WAYS + 1)
+        if isinstance(condition, AllOf):
+            return product[0], total[1]
+        return total[0], product[1]
+    return 1, 1
+
+
+def _few_ways(condition: Any) -> Any:
+    hold, fail = ways(condition)
+    if max(hold, fail) > MAX_WAYS:
+        raise ValueError(
+            f"this condition can hold or fail in more than {MAX_WAYS} different ways"
+            " (lists of alternatives inside lists): split it into several rules"
+        )
+    return condition
+
+
 def _tests(condition: Any) -> list[Any]:
     if isinstance(condition, AllOf):
         return [t for c in condition.all for t in _tests(c)]
@@ -573,32 +625,34 @@ def _has_unless(condition: Any) -> bool:
 CONDITION_KEYS = ("all", "any", "not", "unless", "obs")
 
 
+# Union tags are not keys of a condition, so an error's location reads as the key path
+# (`when.all.0.gte`), never through a tag that looks like a key.
+_TAGS = {AllOf: "all-of", AnyOf: "any-of", NotOf: "not-of", UnlessOf: "unless-of"}
+_KEY_TAGS = {"all": "all-of", "any": "any-of", "not": "not-of", "unless": "unless-of"}
+
+
 def _condition_tag(value: Any) -> str | None:
     if isinstance(value, BaseModel):
-        return {
-            AllOf: "all",
-            AnyOf: "any",
-            NotOf: "not",
-            UnlessOf: "unless",
-            ObservationTest: "obs",
-        }.get(type(value), "fact")
+        if isinstance(value, ObservationTest):
+            return "answer-test"
+        return _TAGS.get(type(value), "conclusion-test")
     if isinstance(value, dict):
         for key in CONDITION_KEYS:
             if key in value:
-                return key
+                return _KEY_TAGS.get(key, "answer-test")
         if any(ns in value for ns in NAMESPACES):
-            return "fact"
+            return "conclusion-test"
     return None
 
 
 Condition = Annotated[
     Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[UnlessOf, Tag("unless")],
-        Annotated[ObservationTest, Tag("obs")],
-        Annotated[ConclusionTest, Tag("fact")],
+        Annotated[AllOf, Tag("all-of")],
+        Annotated[AnyOf, Tag("any-of")],
+        Annotated[NotOf, Tag("not-of")],
+        Annotated[UnlessOf, Tag("unless-of")],
+        Annotated[ObservationTest, Tag("answer-test")],
+        Annotated[ConclusionTest, Tag("conclusion-test")],
     ],
     Discriminator(
         _condition_tag,
@@ -654,7 +708,7 @@ class Example(Strict):
     """Given these answers, the rule must (fires: true) or must not (false) fire."""
 
     given: dict[str, Any]
-    fires: bool
+    fires: Flag
     note: str | None = None
 
     @field_validator("given")
@@ -683,7 +737,7 @@ class KBRule(Strict):
     id: Id
     when: Condition
     then: Conclusion
-    cf: float = Field(ge=-1.0, le=1.0)
+    cf: Number = Field(ge=-1.0, le=1.0)
     because: Text
     group: Id | None = Field(
         None,
@@ -692,6 +746,11 @@ class KBRule(Strict):
     )
     examples: list[Example] = Field(min_length=2)
     source: Sources = Field(default_factory=list)
+
+    @field_validator("when")
+    @classmethod
+    def _when_few_ways(cls, when: Any) -> Any:
+        return _few_ways(when)
 
     @field_validator("cf")
     @classmethod

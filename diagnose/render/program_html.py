@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from ..program.model import KINDS, Program, minutes_text
+from .safe import printable
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # grey levels for the week-at-a-glance cells: light for a little work, dark for a lot
@@ -22,6 +23,8 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # and no control character reaches the page (a name is text, not a form feed)
+        finalize=lambda value: printable(value) if isinstance(value, str) else value,
     )
     env.filters["minutes"] = minutes_text
     env.filters["thousands"] = lambda n: f"{n:,}"

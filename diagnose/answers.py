@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import RunformError, brief
 from .files import read_json, write_text_atomically
@@ -33,6 +33,12 @@ class Runner(BaseModel):
     height_cm: float | None = Field(None, ge=100, le=230)
     goal_distance_km: float | None = Field(None, gt=0, le=250)
     notes: str | None = Field(None, max_length=5000)
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, name: str | None) -> str | None:
+        """A name is one line: line breaks and runs of spaces become one space."""
+        return " ".join(name.split()) if name is not None else None
 
 
 def check_runner_field(ident: str, value: Any) -> None:
@@ -100,7 +106,13 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
     except ValidationError as exc:
         for error in exc.errors():
             if error["type"] == "model_type":
-                message = "expected a JSON object with an 'answers' object"
+                where = str(error["loc"][0]) if error["loc"] else ""
+                inside = {"runner": Runner, "meta": Meta}.get(where, AnswersFile)
+                message = "expected a JSON object with " + (
+                    "an 'answers' object"
+                    if inside is AnswersFile
+                    else "fields such as " + ", ".join(list(inside.model_fields)[:3])
+                )
             elif error["type"] == "extra_forbidden":
                 fields = AnswersFile.model_fields if len(error["loc"]) == 1 else Runner.model_fields
                 message = "unknown field" + suggest(str(error["loc"][-1]), fields)

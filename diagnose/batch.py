@@ -7,6 +7,7 @@ and compiles its engine once); results come back in the order of the files.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,9 @@ _worker: tuple[KnowledgeBase, Engine] | None = None
 
 def _start_worker(root: str) -> None:
     global _worker
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the batch
+    # and says so; a worker printing its own KeyboardInterrupt traceback would only add noise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     kb = load_kb(root)  # cached: a forked worker already has it
     _worker = (kb, engine_for(kb))
 

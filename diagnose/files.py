@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import glob
 import json
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ def read_json(path: str | os.PathLike[str], shown: str | None = None) -> Any:
         raise RunformError(
             f"{shown}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
         ) from None
+    except _Repeated:
+        raise RunformError(f"{shown}: {_repeat_place(text)}") from None
     except (ValueError, RecursionError) as exc:
         raise RunformError(f"{shown}: invalid JSON: {exc}") from None
 
@@ -66,14 +73,48 @@ def read_bytes(path: str | os.PathLike[str], shown: str, limit: int = MAX_BYTES)
     return data
 
 
+class _Repeated(ValueError):
+    """A key given twice in one object: an editing slip that silently keeping the last
+    would hide."""
+
+
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A key given twice is an editing slip; silently keeping the last would hide it."""
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"the key {brief(key)} appears twice in one object")
-        found[key] = value
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Repeated
     return found
+
+
+def _repeat_place(text: str) -> str:
+    """Where the repeated key is, found by parsing again with the (slower) pure-Python
+    scanner, which tells where each object starts: the fast one does not."""
+    place = "a key appears twice in one object"
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        nonlocal place
+        pairs, end = json.decoder.JSONObject(
+            s_and_end, strict, scan_once, None, lambda pairs: pairs, memo
+        )
+        keys = [key for key, _ in pairs]
+        repeated = next((key for key in keys if keys.count(key) > 1), None)
+        if repeated is not None:
+            text, start = s_and_end
+            # the second time the key is written in the object (or, spelt another
+            # way, the object's first line)
+            written = re.compile(re.escape(json.dumps(repeated, ensure_ascii=False)) + r"\s*:")
+            found = list(written.finditer(text, start, end))
+            at = found[1].start() if len(found) > 1 else start
+            line = text.count("\n", 0, at) + 1
+            place = f"line {line}: the key {brief(repeated)} appears twice in one object"
+            raise _Repeated
+        return dict(pairs), end
+
+    decoder = json.JSONDecoder()
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    with contextlib.suppress(ValueError, RecursionError):
+        decoder.decode(text)
+    return place
 
 
 def _reject_constant(name: str) -> Any:
@@ -86,12 +127,27 @@ def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
 
 def write_atomically(path: str | os.PathLike[str], data: bytes, *, shared: bool = False) -> None:
     """A crash leaves the old file or the new one, never half of one. Files are private
-    (0600, they hold health answers) unless `shared` (printouts: the umask decides)."""
-    path = Path(path)
+    (0600, they hold health answers) unless `shared` (printouts: an existing file keeps
+    its permissions, a new one gets the umask's). A symlink is followed and stays a
+    link; a device or a pipe (`/dev/stdout`, a FIFO) is written as a stream, never
+    replaced by a file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise RunformError(f"{path}: is a folder, not a file")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_stream(path, data)
+        return
+    target = Path(os.path.realpath(path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(target)
         handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
     except OSError as exc:
         raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
@@ -101,14 +157,71 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, shared: bool 
             out.flush()
             os.fsync(out.fileno())
         if shared:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+            keep = stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask()
+            os.chmod(temporary, keep)
+        os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise RunformError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise RunformError(f"{path}: cannot write: {_reason(exc)}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_stream(path: str | os.PathLike[str], data: bytes) -> None:
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise RunformError(f"{path}: cannot write: {_reason(exc)}") from None
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; nothing was written"
+    return exc.strerror or str(exc)
+
+
+# A write takes milliseconds; a temporary file this old was left by a killed process.
+STALE_SECONDS = 60
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """The hidden copies a killed run left beside this file (they may hold answers)."""
+    now = time.time()
+    for left in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - left.lstat().st_mtime > STALE_SECONDS:
+                left.unlink()
+
+
+def can_write_in(folder: Path) -> None:
+    """Make the folder if needed and prove a file can be created in it (a read-only
+    home, a file where a folder should be, a full disk), or raise saying why."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except (FileExistsError, NotADirectoryError):
+        raise RunformError(f"{folder}: a file stands where a folder should be") from None
+    except OSError as exc:
+        raise RunformError(f"{folder}: {_reason(exc)}") from None
+
+
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Do two names lead to one file (through links, `./`, another spelling)?"""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return os.path.realpath(first) == os.path.realpath(second)
+
+
+def replaces_a_file(path: str | os.PathLike[str]) -> bool:
+    """Would writing here replace a regular file that is already there?"""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _umask() -> int:

@@ -5,7 +5,7 @@ fault, never half imported and never left to break `clients` or `compare` later.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -14,18 +14,34 @@ from .errors import RunformError, brief
 from .knowledge import KnowledgeBase
 from .store import EXPORT_FORMAT, EXPORT_VERSION
 
+Certainty = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1, le=1)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class StoredSupport(BaseModel):
+    """One reason for a finding, as `diagnose --format json` writes it (its "because")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: Name
+    reason: str = Field(max_length=2000)
+    certainty: Certainty
+    facts: list[Annotated[str, Field(max_length=500)]]
+    counted: Annotated[bool, Field(strict=True)] = True
+
 
 class StoredFinding(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow")  # details (dose, category, ...) vary by kind
 
-    id: str
-    name: str
-    certainty: float = Field(ge=0, le=1)
-    because: list[dict[str, Any]] = Field(default_factory=list)
+    id: Name
+    name: Name
+    certainty: Annotated[Certainty, Field(ge=0)]
+    because: list[StoredSupport] = Field(default_factory=list)
 
 
 class StoredDiagnosis(BaseModel):
-    """What `compare`, `history` and `clients` read back from an assessment."""
+    """What `compare`, `history`, `progress` and `clients` read back from an assessment:
+    checked in full, so a hand-edited record cannot break them later."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -34,7 +50,9 @@ class StoredDiagnosis(BaseModel):
     prescriptions: list[StoredFinding] = Field(default_factory=list)
     red_flags: list[StoredFinding] = Field(default_factory=list)
     advice: list[StoredFinding] = Field(default_factory=list)
-    unanswered: list[str] = Field(default_factory=list)
+    readiness: list[StoredFinding] = Field(default_factory=list)
+    held_back: list[StoredFinding] = Field(default_factory=list)
+    unanswered: list[Name] = Field(default_factory=list)
 
 
 class ExportedAssessment(BaseModel):

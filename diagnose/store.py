@@ -9,19 +9,21 @@ transaction, so several coaches' processes can write to one file at once.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import RunformError, brief
 
+T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
 # `runform export` files (read back by records.parse_export)
 EXPORT_FORMAT = "runform-client"
@@ -105,26 +107,103 @@ class ClientSummary:
     open_defects: list[str]  # defect names of the latest assessment
 
 
-class Store:
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+def _database_errors(method: Callable[..., T]) -> Callable[..., T]:
+    """SQLite's errors (a full disk, a lock held too long, a damaged file or record)
+    become one RunformError naming the database; a failed write stored nothing."""
+
+    @functools.wraps(method)
+    def guarded(self: Store, *args: Any, **kwargs: Any) -> T:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise RunformError(f"{self.path}: {_reason(exc)}") from None
+        except (ValueError, TypeError) as exc:  # a stored record edited by hand
+            raise RunformError(f"{self.path}: a stored record is damaged ({exc})") from None
+
+    return guarded
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "full" in text:
+        return "the disk is full; nothing was stored"
+    if "locked" in text or "busy" in text:
+        return "another runform kept the database busy too long; nothing was stored, try again"
+    if "readonly" in text or "read-only" in text:
+        return "the database cannot be written (read-only); nothing was stored"
+    return f"cannot use the client database: {text}"
+
+
+class Store:
+    """The client database. Opened `writable` (intake, import) it is created or
+    migrated as needed; opened for reading it is never changed, not even its journal
+    mode, and a read-only file can be read. A SQLite file that is not runform's is
+    refused untouched either way."""
+
+    def __init__(self, path: str | Path, *, writable: bool = True):
+        self.path = Path(path)
+        self.writable = writable
+        try:
+            if writable:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self.db = sqlite3.connect(
+                    self.path.resolve().as_uri() + "?mode=ro",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_S,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
         except (sqlite3.DatabaseError, OSError) as exc:
             raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._wal()
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            version = self._version()
+            if writable:
+                self._wal()
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+            # a database from before knowledge-base versions were kept, read as it is
+            self._kb_version = "a.kb_version" if writable or version >= 2 else "NULL"
         except BaseException as exc:
             self.db.close()  # never leave the file open behind an error
             if isinstance(exc, sqlite3.DatabaseError):
                 raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
             raise
+
+    def _version(self) -> int:
+        """The schema version of runform's database (0: a new, empty file), or a refusal
+        of any other SQLite file before anything in it is touched."""
+        tables = {
+            row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if "schema_version" not in tables:
+            if tables:
+                raise RunformError(
+                    f"{self.path}: not a runform client database (it holds other tables:"
+                    f" {', '.join(sorted(map(brief, tables))[:5])}); nothing in it was changed"
+                )
+            if not self.writable:
+                raise RunformError(f"{self.path}: not a runform client database (it is empty)")
+            return 0
+        rows = self.db.execute("SELECT version FROM schema_version").fetchall()
+        version = rows[0][0] if len(rows) == 1 else None
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            shown = ", ".join(brief(row[0]) for row in rows[:3]) or "nothing"
+            raise RunformError(
+                f"{self.path}: damaged: its schema_version should hold one number, not {shown}"
+            )
+        if version > len(MIGRATIONS):
+            raise RunformError(
+                f"{self.path}: made by a newer runform (schema {version}); upgrade runform"
+            )
+        missing = {"clients", "assessments"} - tables
+        if missing:
+            raise RunformError(f"{self.path}: damaged: no {', '.join(sorted(missing))} table")
+        return version
 
     def _wal(self) -> None:
         """Switch to WAL. Several processes creating one new file at once can find it
@@ -154,21 +233,19 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            self.db.execute("COMMIT")  # a full disk may refuse even this: then roll back
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
-        else:
-            self.db.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = db.execute("SELECT version FROM schema_version").fetchone()
-            version = row[0] if row else 0
-            if version > len(MIGRATIONS):
-                raise RunformError(
-                    f"{self.path}: made by a newer runform (schema {version}); upgrade runform"
-                )
+            version = row[0] if row else 0  # checked by _version, again under the lock
+            if not isinstance(version, int) or version > len(MIGRATIONS):
+                raise RunformError(f"{self.path}: changed by another program while opening")
             for script in MIGRATIONS[version:]:
                 for statement in _statements(script):
                     db.execute(statement)
@@ -179,6 +256,7 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
+    @_database_errors
     def add_assessment(
         self,
         name: str,
@@ -215,6 +293,7 @@ class Store:
 
     # ------------------------------------------------------------ reading
 
+    @_database_errors
     def known_name(self, name: str) -> str | None:
         """The stored spelling of a client's name, or None for a new client."""
         row = self.db.execute(
@@ -222,6 +301,7 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    @_database_errors
     def client_name(self, name: str) -> str:
         """The stored spelling of a client's name, or an error listing near matches."""
         if (known := self.known_name(name)) is not None:
@@ -237,6 +317,7 @@ class Store:
             raise RunformError(f"no client named {brief(name)}: there are no clients yet")
         raise RunformError(f"no client named {brief(name)}; `runform clients` lists them")
 
+    @_database_errors
     def clients(self) -> list[ClientSummary]:
         rows = self.db.execute(
             """
@@ -253,12 +334,13 @@ class Store:
             summaries.append(ClientSummary(name, count, last, defects))
         return summaries
 
+    @_database_errors
     def assessments(self, name: str) -> list[Assessment]:
         stored = self.client_name(name)
         rows = self.db.execute(
-            """
+            f"""
             SELECT a.number, a.taken_at, a.questionnaire, a.runner, a.answers, a.diagnosis,
-                   a.kb_version
+                   {self._kb_version}
             FROM assessments a JOIN clients c ON c.id = a.client_id
             WHERE c.name_key = ? ORDER BY a.number
             """,
@@ -297,6 +379,7 @@ class Store:
             "assessments": [a.to_dict() for a in found],
         }
 
+    @_database_errors
     def import_client(self, name: str, items: list[dict[str, Any]]) -> tuple[str, int, int]:
         """Add assessments (checked by records.parse_export) not already stored, in the
         order given, numbered after the client's last: (name, added, skipped). One taken

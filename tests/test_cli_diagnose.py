@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -215,17 +216,25 @@ def test_jobs_keep_the_order_and_the_bytes(cli_runner, tmp_path, write_answers):
     assert "r05.json: line 1 column 2: invalid JSON" in double.stderr
 
 
-def test_progress_bar_on_a_terminal_only(tmp_path, write_answers):
+def test_progress_bar_on_a_terminal_only_while_results_go_elsewhere(tmp_path, write_answers):
     pexpect = pytest.importorskip("pexpect")
     folder = tmp_path / "batch"
     folder.mkdir()
     for index in range(3):
         write_answers(GOOD, name=f"batch/r{index}.json")
+    (folder / "r9.json").write_text("{")
     command = [sys.executable, "-m", "diagnose", "diagnose", str(folder), "--format", "jsonl"]
-    output = pexpect.run(" ".join(command), encoding="utf-8", timeout=60)
-    assert "Diagnosing" in output  # stderr is the terminal here
+    out = tmp_path / "out.jsonl"
+    shell = f"bash -c '{' '.join(command)} > {out}'"
+    output = pexpect.run(shell, encoding="utf-8", timeout=60)
+    assert "Diagnosing" in output  # stderr is the terminal, the results go to a file
+    assert len(out.read_text().splitlines()) == 3
+    # a bad file is said after the bar, on a line of its own
+    assert re.search(r"(^|\n)Error: \S*r9\.json: line 1", output), output
+    together = pexpect.run(" ".join(command), encoding="utf-8", timeout=60)
+    assert "Diagnosing" not in together  # results on the terminal: no bar drawn over them
     piped = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert piped.returncode == 0
+    assert piped.returncode == 1
     assert "Diagnosing" not in piped.stderr and len(piped.stdout.splitlines()) == 3
 
 

@@ -271,3 +271,70 @@ def test_json_output_writes_terminal_controls_as_escapes(tmp_path):
         assert "\\u009b" in out and "\\u202e" in out
         first = out if fmt == "json" else out.splitlines()[0]
         assert json.loads(first)["runner"]["name"] == "Ann\x9b2J\u202eX\x1b"
+
+
+def test_ctrl_c_during_a_parallel_batch_stops_cleanly(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(2000):
+        (folder / f"{index:04}.json").write_bytes(EXAMPLE)
+    command = [sys.executable, "-m", "diagnose", "diagnose", "-j", "2", str(folder)]
+    process = subprocess.Popen(
+        [*command, "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group: Ctrl-C at a terminal signals them all
+    )
+    process.stdout.readline()  # the workers are running
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr and b"KeyboardInterrupt" not in stderr
+    assert b"Stopped: Ctrl-C before the last of 2000 file(s)." in stderr
+
+
+def test_small_things_said_well(tmp_path):
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        '{"runner": {"name": "A"},\n "answers": {\n  "heel_strike": "yes",\n  "heel_strike": "no"}}'
+    )
+    said = run_files([twice]).stderr
+    assert f"{twice}: line 4: the key 'heel_strike' appears twice in one object" in said
+    listed = tmp_path / "listed.json"
+    listed.write_text('{"runner": [], "answers": {}}')
+    assert "runner: expected a JSON object with fields such as name, sessions_per_week" in (
+        run_files([listed]).stderr
+    )
+    too_long = CliRunner().invoke(cli, ["interview", "--name", "x" * 201], input="")
+    assert too_long.exit_code == 2
+    assert "'--name': 'xxxxxxx" in too_long.stderr
+    assert "String should have at most 200 characters" in too_long.stderr
+
+
+def test_a_name_is_one_line_and_a_name_the_pdf_cannot_show_is_said(tmp_path, caplog):
+    from pypdf import PdfReader
+
+    data = json.loads(EXAMPLE)
+    data["runner"]["name"] = "Ann\nLee"
+    path = tmp_path / "ann.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, ["program", str(path), "-o", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 0
+    assert "Wrote the program for Ann Lee" in result.stderr
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+    data["runner"]["name"] = "王小明 🏃"
+    path.write_text(json.dumps(data))
+    CliRunner().invoke(cli, ["program", str(path), "-o", str(tmp_path / "w.pdf")])
+    text = PdfReader(tmp_path / "w.pdf").pages[0].extract_text()
+    assert "Running program for ??? ?" in text
+    assert "Some characters of the name are not in this PDF's font and show as ?" in text
+    plain = CliRunner().invoke(
+        cli, ["program", str(tmp_path / "ann.json"), "-o", str(tmp_path / "w.html")]
+    )
+    assert plain.exit_code == 0
+    assert "王小明 🏃" in (tmp_path / "w.html").read_text()

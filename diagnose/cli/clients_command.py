@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..render.jsonout import to_json
-from .options import db_option, kb_option, open_store
+from .options import claim_output, db_option, default_db, force_option, kb_option, open_store
 
 format_option = click.option(
     "--format",
@@ -214,11 +214,13 @@ def compare_command(name, first, second, db_path, fmt):
     "--output",
     metavar="FILE",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the report here (atomically) instead of to the terminal. PDF needs it.",
+    help="Write the report here (atomically) instead of to the terminal. PDF needs it."
+    " An existing file is replaced only with --force.",
 )
+@force_option
 @db_option
 @kb_option
-def progress_command(name, fmt, output, db_path, kb_dir):
+def progress_command(name, fmt, output, force, db_path, kb_dir):
     """A client's progress across all assessments: each defect's and cause's certainty
     and each measurement, as charts in HTML and PDF and a compact table in the terminal,
     with what resolved and what is new since the first assessment.
@@ -237,6 +239,7 @@ def progress_command(name, fmt, output, db_path, kb_dir):
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = printout_destination(fmt, output)
+    claim_output(output, force, db_path or default_db())
     with open_store(db_path) as store:
         assessments = store.assessments(name)
         client = store.client_name(name)
@@ -250,11 +253,20 @@ def progress_command(name, fmt, output, db_path, kb_dir):
 
 @click.command("export")
 @click.argument("name")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to FILE (private: it holds health answers). An existing file is replaced"
+    " only with --force.",
+)
+@force_option
 @db_option
-def export_command(name, output, db_path):
+def export_command(name, output, force, db_path):
     """Export a client's assessments as JSON (stdout, or -o FILE)."""
 
+    output = None if output == "-" else output
+    claim_output(output, force, db_path or default_db())
     with open_store(db_path) as store:
         text = to_json(store.export_client(name)) + "\n"
     if output:

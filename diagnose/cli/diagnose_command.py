@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import kb_option
+from .options import INTERRUPTED, kb_option
 
 FORMATS = ("text", "json", "jsonl", "markdown")
 
@@ -45,8 +45,6 @@ def diagnose_command(
     from ..batch import diagnose_files, expand
     from ..engine import engine_for
     from ..knowledge import load_kb
-    from ..render import jsonout
-    from ..render.safe import printable
 
     kb = load_kb(kb_dir)
     engine = engine_for(kb)
@@ -56,50 +54,74 @@ def diagnose_command(
     # one file gives one JSON object; several files, or a folder, give an array
     batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
     outcomes = diagnose_files(files, kb, engine, jobs)
-    bad = 0
-    written = 0
-
-    show_bar = len(files) > 1 and sys.stderr.isatty()
+    # a bar only while the results go elsewhere (a file, a pipe): on one terminal the
+    # two would share lines
+    show_bar = len(files) > 1 and sys.stderr.isatty() and not sys.stdout.isatty()
     progress = (
         click.progressbar(outcomes, length=len(files), label="Diagnosing", file=sys.stderr)
         if show_bar
         else contextlib.nullcontext(outcomes)
     )
-    with progress as results:
-        if fmt == "json" and batch:
-            click.echo("[", nl=False)
-        for outcome in results:
-            if outcome.problems is not None:
-                bad += 1
-                for problem in outcome.problems:
-                    click.echo(f"Error: {printable(problem)}", err=True)
-                continue
-            diagnosis = outcome.diagnosis
-            if fmt == "json":
-                text = jsonout.to_json(diagnosis.to_dict())
-                if batch:
-                    indented = "\n".join("  " + line for line in text.splitlines())
-                    click.echo(("," if written else "") + "\n" + indented, nl=False)
-                else:
-                    click.echo(text)
-            elif fmt == "jsonl":
-                click.echo(jsonout.to_json_line(diagnosis.to_dict()))
-            else:
-                if fmt == "markdown":
-                    from ..render.markdown import render_diagnosis
-                else:
-                    from ..render.text import render_diagnosis
-                if written:
-                    click.echo("---\n" if fmt == "markdown" else "")
-                click.echo(render_diagnosis(diagnosis, kb, explain=explain), nl=False)
-            written += 1
-        if fmt == "json" and batch:
-            click.echo("\n]")
+    problems: list[str] = []  # said after the bar is done, so they are not drawn over
+    try:
+        with progress as results:
+            bad = _write_outcomes(results, fmt, batch, explain, kb, problems, show_bar)
+        for problem in problems:
+            click.echo(problem, err=True)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        click.echo(f"\nStopped: Ctrl-C before the last of {len(files)} file(s).", err=True)
+        sys.exit(INTERRUPTED)
     if bad:
         click.echo(
             f"Error: {bad} of {len(files)} file(s) could not be diagnosed; see above.", err=True
         )
         sys.exit(1)
+
+
+def _write_outcomes(
+    results, fmt: str, batch: bool, explain: bool, kb, problems: list[str], later: bool
+) -> int:
+    """Print each diagnosis as it comes, and each bad file's problems on stderr (or into
+    `problems`, to say `later`); returns how many files were bad."""
+    from ..render import jsonout
+    from ..render.safe import printable
+
+    written = bad = 0
+    if fmt == "json" and batch:
+        click.echo("[", nl=False)
+    for outcome in results:
+        if outcome.problems is not None:
+            bad += 1
+            for problem in outcome.problems:
+                line = f"Error: {printable(problem)}"
+                if later:
+                    problems.append(line)
+                else:
+                    click.echo(line, err=True)
+            continue
+        diagnosis = outcome.diagnosis
+        if fmt == "json":
+            text = jsonout.to_json(diagnosis.to_dict())
+            if batch:
+                indented = "\n".join("  " + line for line in text.splitlines())
+                click.echo(("," if written else "") + "\n" + indented, nl=False)
+            else:
+                click.echo(text)
+        elif fmt == "jsonl":
+            click.echo(jsonout.to_json_line(diagnosis.to_dict()))
+        else:
+            if fmt == "markdown":
+                from ..render.markdown import render_diagnosis
+            else:
+                from ..render.text import render_diagnosis
+            if written:
+                click.echo("---\n" if fmt == "markdown" else "")
+            click.echo(render_diagnosis(diagnosis, kb, explain=explain), nl=False)
+        written += 1
+    if fmt == "json" and batch:
+        click.echo("\n]")
+    return bad
 
 
 def register(cli: click.Group) -> None:

@@ -10,8 +10,11 @@ import click
 
 from ..answers import write_answers
 from ..diagnosis import Diagnosis
+from ..errors import RunformError
+from ..files import can_write_in
 from ..interview import Interview
 from ..interview_session import run_session, wrap
+from .options import INTERRUPTED
 
 
 class ClickPrompter:
@@ -40,10 +43,6 @@ def default_save_path(questionnaire: str) -> Path:
     return path
 
 
-# Stopped by Ctrl-C, the shell's convention: 128 + SIGINT.
-INTERRUPTED = 130
-
-
 def interact(
     interview: Interview, save_path: Path, resume_hint: str, restart_hint: str
 ) -> Diagnosis:
@@ -52,8 +51,12 @@ def interact(
     for Ctrl-C, 1 for the end of the input."""
 
     def save(answers) -> None:
-        save_path.parent.mkdir(parents=True, exist_ok=True)
         write_answers(save_path, answers)
+
+    try:
+        can_write_in(save_path.parent)  # before the first question, not after it
+    except RunformError as exc:
+        raise RunformError(f"cannot save the answers: {exc}; choose another --save FILE") from None
 
     questionnaire = interview.questionnaire
     click.echo(questionnaire.title)

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from .options import answers_option, db_option, kb_option, open_store, save_option
+from .options import (
+    answers_option,
+    claim_output,
+    db_option,
+    default_db,
+    force_option,
+    kb_option,
+    open_store,
+    save_option,
+)
 
 
 def _questionnaire(kb, ident: str):
@@ -46,8 +55,10 @@ def _show_result(
     click.echo(f"Your program as a printout:\n  {program_hint}")
 
 
-def _printout(diagnosis, kb, printout: str | None) -> None:
-    """Write the program where --printout says, or offer to when a person is typing."""
+def _printout(diagnosis, kb, printout: str | None, reads: list) -> None:
+    """Write the program where --printout says (checked before the interview), or offer
+    to when a person is typing."""
+    from ..errors import RunformError
     from ..program.printout import write_program
     from ..render.safe import printable
 
@@ -59,7 +70,13 @@ def _printout(diagnosis, kb, printout: str | None) -> None:
                 return
             name = diagnosis.runner.get("name") or "my"
             default = f"{_slug(name)}-program.pdf"
-            printout = click.prompt("File (.pdf, .html, .md, .txt or .ics)", default=default)
+            while True:
+                printout = click.prompt("File (.pdf, .html, .md, .txt or .ics)", default=default)
+                try:
+                    claim_output(printout, False, *reads)
+                    break
+                except RunformError as exc:
+                    click.echo(printable(f"{exc} Another name, or Ctrl-C to skip."), err=True)
         except click.Abort:
             click.echo("")
             return
@@ -75,6 +92,16 @@ def _fresh_save_path(save_file: str | None, instead: str) -> None:
         raise click.UsageError(
             f"{save_file} already exists; {instead}, or choose another --save file"
         )
+
+
+def _check_name(name: str) -> None:
+    """--name as the answers file will hold it, checked before the first question."""
+    from ..answers import check_runner_field
+
+    try:
+        check_runner_field("name", name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--name'") from None
 
 
 def _same_places(**options: str | None) -> str:
@@ -119,10 +146,11 @@ printout_option = click.option(
 )
 @click.option("--name", help="The runner's name, for the printout.")
 @printout_option
+@force_option
 @explain_option
 @kb_option
 def interview_command(
-    questionnaire, answers_file, save_file, resume_file, name, printout, explain, kb_dir
+    questionnaire, answers_file, save_file, resume_file, name, printout, force, explain, kb_dir
 ):
     """Answer the questionnaire at the terminal and get a diagnosis.
 
@@ -142,6 +170,10 @@ def interview_command(
     _fresh_save_path(
         save_file if not resume_file else None, f"continue it with --resume {save_file}"
     )
+    if name is not None:
+        _check_name(name)
+    reads = [answers_file, save_file, resume_file]
+    claim_output(printout, force, *reads)
     kb = load_kb(kb_dir)
     given = read_answers(resume_file or answers_file, kb) if (resume_file or answers_file) else None
     if questionnaire is not None and questionnaire not in kb.questionnaires:
@@ -163,7 +195,7 @@ def interview_command(
             from ..answers import Answers
 
             given = Answers(values={})
-        given.runner["name"] = name
+        given.runner["name"] = " ".join(name.split())  # one line, as the file keeps it
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     interview = Interview(chosen, kb, engine_for(kb), given)
     places = _same_places(kb=kb_dir)
@@ -184,7 +216,7 @@ def interview_command(
         else "nothing was answered, so there is no program to print"
     )
     _show_result(diagnosis, kb, kept, hint, explain, places)
-    _printout(diagnosis, kb, printout)
+    _printout(diagnosis, kb, printout, [*reads, save_path])
 
 
 @click.command("intake")
@@ -197,10 +229,13 @@ def interview_command(
 )
 @save_option
 @printout_option
+@force_option
 @explain_option
 @db_option
 @kb_option
-def intake_command(name, answers_file, no_input, save_file, printout, explain, db_path, kb_dir):
+def intake_command(
+    name, answers_file, no_input, save_file, printout, force, explain, db_path, kb_dir
+):
     """Run the coach's intake interview with a client and keep it as an assessment.
 
     The client (NAME) is created on the first intake; each intake adds a numbered
@@ -217,6 +252,8 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
         raise click.UsageError("--no-input needs --answers FILE: there would be nothing to assess")
     if not no_input:
         _fresh_save_path(save_file, f"pre-fill from it with --answers {save_file}")
+    reads = [answers_file, save_file, db_path or default_db()]
+    claim_output(printout, force, *reads)
     name = clean_name(name)
     kb = load_kb(kb_dir)
     chosen = _questionnaire(kb, "coach-intake")
@@ -258,7 +295,7 @@ def intake_command(name, answers_file, no_input, save_file, printout, explain, d
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."
         )
     if not no_input or printout:
-        _printout(diagnosis, kb, printout)
+        _printout(diagnosis, kb, printout, [*reads, save_path])
 
 
 def register(cli: click.Group) -> None:

@@ -8,6 +8,9 @@ import click
 
 from ..errors import brief
 
+# Stopped by Ctrl-C, the shell's convention: 128 + SIGINT.
+INTERRUPTED = 130
+
 kb_option = click.option(
     "--kb",
     "kb_dir",
@@ -44,7 +47,7 @@ def open_store(db_path: str | None, create: bool = False):
             f"no client database at {path} yet; `runform intake NAME` creates it"
             + (f" (with --db {path})" if db_path else "")
         )
-    return Store(path)
+    return Store(path, writable=create)
 
 
 answers_option = click.option(
@@ -101,3 +104,31 @@ def echo_printout(rendered: str | bytes) -> None:
         sys.stdout.buffer.flush()
     else:
         click.echo(rendered, nl=False)
+
+
+force_option = click.option(
+    "--force", is_flag=True, help="Replace the output file if it is already there."
+)
+
+
+def claim_output(path: str | None, force: bool, *reads: str | os.PathLike[str] | None) -> None:
+    """Before any work is done: never write over a file this command reads, and replace
+    a file that is already there only with --force or when the person typing says so."""
+    import sys
+
+    from ..errors import RunformError
+    from ..files import replaces_a_file, same_file
+    from ..render.safe import printable
+
+    if path is None or path == "-":
+        return
+    for read in reads:
+        if read is not None and same_file(path, read):
+            raise RunformError(f"{path}: this command reads it; write to another file")
+    if force or not replaces_a_file(path):
+        return
+    if sys.stdin.isatty() and click.confirm(
+        printable(f"{path} is already there. Replace it?"), default=False, err=True
+    ):
+        return
+    raise RunformError(f"{path} is already there: add --force to replace it")

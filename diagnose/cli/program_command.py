@@ -7,8 +7,11 @@ import click
 from ..render.formats import PROGRAM_FORMATS
 from .options import (
     DateType,
+    claim_output,
     db_option,
+    default_db,
     echo_printout,
+    force_option,
     kb_option,
     open_store,
     printout_destination,
@@ -38,7 +41,8 @@ from .options import (
     "--output",
     metavar="FILE",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the printout here (atomically) instead of to the terminal. PDF needs it.",
+    help="Write the printout here (atomically) instead of to the terminal. PDF needs it."
+    " An existing file is replaced only with --force.",
 )
 @click.option(
     "--start",
@@ -47,6 +51,7 @@ from .options import (
     help="The day of the first session (YYYY-MM-DD; the calendar starts there). "
     "Default: next Monday.",
 )
+@force_option
 @kb_option
 @db_option
 def program_command(
@@ -56,6 +61,7 @@ def program_command(
     fmt: str | None,
     output: str | None,
     start,
+    force: bool,
     kb_dir: str | None,
     db_path: str | None,
 ) -> None:
@@ -85,6 +91,7 @@ def program_command(
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = printout_destination(fmt, output)
+    claim_output(output, force, answers_file, (db_path or default_db()) if client else None)
 
     from ..answers import parse_answers, read_answers
     from ..engine import engine_for

@@ -33,6 +33,18 @@ def drawable(pdf, text: str) -> str:
     return text
 
 
+def simplified(pdf, text: str) -> str | None:
+    """A line to print under a title whose characters the bundled font lacks (names in
+    Chinese, emoji...), so nobody wonders why a name shows as "?"."""
+    glyphs = getattr(pdf.current_font, "cmap", None) or {}
+    if not glyphs or all(ord(ch) in glyphs or not ch.isprintable() for ch in text):
+        return None
+    return (
+        "Some characters of the name are not in this PDF's font and show as ?;"
+        " the HTML printout (-o FILE.html) shows them all."
+    )
+
+
 def _pdf_class():
     from fpdf import FPDF
 
@@ -152,6 +164,8 @@ def _grey(level: float) -> int:
 def _opening(pdf, program: Program) -> None:
     pdf.set_font(FAMILY, "B", 19)
     pdf.multi_cell(0, 9, program.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    if note := simplified(pdf, program.title):
+        _text(pdf, note, size=8, grey=MID, line=3.8)
     week = (
         f"{program.sessions_per_week} session{'s' if program.sessions_per_week != 1 else ''} "
         f"a week × {program.minutes_per_session} min"

@@ -194,7 +194,7 @@ def render_html(report: ProgressReport) -> str:
 def render_pdf(report: ProgressReport) -> bytes:
     from fpdf import FPDF
 
-    from .program_pdf import FAMILY, FONTS, MARGIN, drawable
+    from .program_pdf import FAMILY, FONTS, MARGIN, drawable, simplified
 
     class ReportPDF(FPDF):
         def normalize_text(self, text: str) -> str:
@@ -210,7 +210,10 @@ def render_pdf(report: ProgressReport) -> bytes:
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 16)
     pdf.multi_cell(0, 8, report.title, new_x="LMARGIN", new_y="NEXT")
+    note = simplified(pdf, report.title)
     pdf.set_font(FAMILY, "", 8)
+    if note:
+        pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
     dates = "; ".join(f"#{n} {d}" for n, d in report.assessments)
     pdf.multi_cell(0, 4, f"{GUIDANCE} Assessments: {dates}.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)

@@ -267,3 +267,42 @@ def test_an_import_with_a_stored_diagnosis_of_the_wrong_shape_is_refused(
     assert result.exit_code == 1
     assert f"assessments.0.diagnosis.defects.0.{said}" in result.stderr
     assert run("compare", "Bob", "--db", db).exit_code == 1  # still only one assessment
+
+
+def test_at_a_terminal_replacing_a_file_is_asked(tmp_path, answers):
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "p.txt"
+    out.write_text("the coach's notes")
+    command = [sys.executable, "-m", "diagnose", "program", str(answers), "-o", str(out)]
+    child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
+    child.expect_exact(f"{out} is already there. Replace it? [y/N]")
+    child.sendline("n")
+    child.expect_exact(f"{out} is already there: add --force to replace it")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1 and out.read_text() == "the coach's notes"
+    child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
+    child.expect_exact("Replace it? [y/N]")
+    child.sendline("y")
+    child.expect_exact("Wrote the program for Marc Dupont")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Running program" in out.read_text()
+
+
+def test_readers_do_not_wait_behind_a_writer(tmp_path, answers):
+    db = tmp_path / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a coach's intake holding the write lock
+    writer.execute("UPDATE clients SET created_at = created_at")
+    try:
+        # (were reading to take the write lock, this would wait out the busy timeout
+        # and fail)
+        for args in (["clients"], ["history", "Bob"], ["export", "Bob"]):
+            assert run(*args, "--db", db).exit_code == 0, args
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -125,12 +125,12 @@ def _yaml() -> YAML:
 
 
 # Limits well past any real knowledge base (the bundled one: 40 KB files, 8 levels,
-# 360 items), so that a hostile or runaway file is refused instead of taking minutes,
-# gigabytes or the interpreter's stack.
+# 360 items; `kb check` of 2,000 takes seconds), so that a hostile or runaway file is
+# refused instead of taking minutes, gigabytes or the interpreter's stack.
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 100
 MAX_DEPTH = 40
-MAX_ITEMS = 3_000
+MAX_ITEMS = 2_000
 MAX_NODES = 200_000  # values in one file
 
 

@@ -298,7 +298,16 @@ def _evidence_counted_once(kb: KnowledgeBase) -> list[str]:
                 " already counts: merge them, or give both the same `group` so only the"
                 " stronger counts"
             )
+            if len(found) == MOST_REPORTED:  # every pair of many rules: say enough
+                found.append(
+                    f"{_at(kb, second)}: and more rules that count evidence twice; fix these first"
+                )
+                return found
     return found
+
+
+# Findings of one kind reported at most: past that, the first ones say what to fix.
+MOST_REPORTED = 50
 
 
 def _chained_links_modest(kb: KnowledgeBase) -> list[str]:

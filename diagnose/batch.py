@@ -6,6 +6,7 @@ and compiles its engine once); results come back in the order of the files.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from collections.abc import Iterator
@@ -85,6 +86,7 @@ def _start_worker(root: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     kb = load_kb(root)  # cached: a forked worker already has it
     _worker = (kb, engine_for(kb))
+    gc.freeze()  # the worker's entry point: keep the long-lived engine out of GC scans
 
 
 def _work(item: tuple[str, Path]) -> Outcome:

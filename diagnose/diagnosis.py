@@ -72,12 +72,6 @@ class Diagnosis:
     questionnaire: str | None = None
     source: str | None = None
     fired: frozenset[str] = frozenset()  # every rule that fired, kept or not (for kb test)
-    # rules whose premises the unanswered questions leave undecided (not fired, not
-    # ruled out): what this assessment did not check
-    open_rules: frozenset[str] = frozenset()
-    # for each unanswered question, the rules its answer could still decide (the
-    # interview's "why are you asking?")
-    stakes: dict[str, frozenset[str]] = field(default_factory=dict)
     # positive evidence of readiness for load (a controlled single-leg squat, ...)
     readiness: list[Finding] = field(default_factory=list)
     health: str = CLEAR  # CLEAR | INCOMPLETE | RED_FLAG

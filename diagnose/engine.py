@@ -10,8 +10,7 @@ on the order rules are declared or fire in.
 from __future__ import annotations
 
 import functools
-import gc
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .diagnosis import CLEAR, INCOMPLETE, RED_FLAG, Diagnosis, Finding, Support
@@ -23,8 +22,7 @@ from .experta_compat import (
     Fact,
     KnowledgeEngine,
     P,
-    QuickDepthStrategy,
-    QuickReteMatcher,
+    QuickRunning,
     Rule,
 )
 from .knowledge import KnowledgeBase
@@ -43,12 +41,15 @@ from .knowledge.models import (
 from .logic import (
     THRESHOLD,
     Key,
+    children,
     combine,
+    compile_certainty,
     compile_opening,
     counted_supports,
     layers,
     observations_in,
     premise_certainty,
+    tests,
     truth,
 )
 
@@ -64,12 +65,19 @@ class Concluded(Fact):
 # ---------------------------------------------------------------- compiling
 
 
+def _passing(test: ObservationTest, opposite: bool) -> Callable[[Any], bool]:
+    """What an answer's value must be for a pattern on it to match it."""
+    if opposite:
+        return lambda v, matches=test.matches: v != UNKNOWN and not matches(v)
+    return test.matches
+
+
 def _fact_pattern(test: Any, opposite: bool = False) -> Any:
     """One observation or conclusion test as an experta fact pattern; `opposite`: an
     answer that is known and fails the test (only answers can be known to fail)."""
     if isinstance(test, ObservationTest):
         if opposite:
-            value: Any = P(lambda v, matches=test.matches: v != UNKNOWN and not matches(v))
+            value: Any = P(_passing(test, opposite))
         elif test.is_ is not None:
             value = test.is_
         elif test.in_ is not None:
@@ -129,6 +137,42 @@ def _element(condition: Any, names: list[str], mode: str = AS_IS) -> Any:
     return NOT(_fact_pattern(condition, opposite=True))
 
 
+def _answer_patterns(condition: Any, mode: str = AS_IS) -> Iterator[tuple[ObservationTest, bool]]:
+    """The answer patterns `_element` makes of a condition: (test, on its opposite)."""
+    if isinstance(condition, NotOf):
+        yield from _answer_patterns(condition.not_, _THROUGH_NOT[mode])
+    elif isinstance(condition, UnlessOf):
+        yield from _answer_patterns(condition.unless, _THROUGH_UNLESS[mode])
+    elif isinstance(condition, ObservationTest):
+        yield condition, mode in (OPPOSITE, OPPOSITE_ABSENT)
+    else:
+        for child in children(condition):
+            yield from _answer_patterns(child, mode)
+
+
+class _Matchable:
+    """Which answers some pattern of the network can match: only those are declared (a
+    fact that matches no pattern only costs the network its tests)."""
+
+    def __init__(self, rules: list[KBRule]):
+        self.values: dict[str, set[Any]] = {}  # literal tests: the values they accept
+        self.tests: dict[str, list[Callable[[Any], bool]]] = {}  # the others
+        for rule in rules:
+            for test, opposite in _answer_patterns(rule.when):
+                if not opposite and (test.is_ is not None or test.in_ is not None):
+                    self.values.setdefault(test.obs, set()).update(test.values())
+                else:
+                    self.tests.setdefault(test.obs, []).append(_passing(test, opposite))
+
+    def __call__(self, obs: str, value: Any) -> bool:
+        if value == UNKNOWN:
+            return False
+        accepted = self.values.get(obs)
+        if accepted is not None and value in accepted:
+            return True
+        return any(test(value) for test in self.tests.get(obs, ()))
+
+
 def _rhs(rule_id: str):
     def fire(engine: _Run, **bound: Any) -> None:
         engine.fired(rule_id, bound.values())
@@ -138,20 +182,13 @@ def _rhs(rule_id: str):
 
 
 class _Run(KnowledgeEngine):
-    """The compiled engine; also keeps the certainty bookkeeping of the current run."""
+    """The compiled engine on experta as published (its own matcher and agenda); also
+    keeps the certainty bookkeeping of the current run."""
 
-    __matcher__ = QuickReteMatcher
-    __strategy__ = QuickDepthStrategy
     kb: KnowledgeBase
     by_id: dict[str, KBRule]
-
-    def get_deffacts(self):
-        # experta looks the deffacts up with inspect.getmembers on every reset; they never
-        # change (just the initial fact), so look once per compiled class.
-        cls = type(self)
-        if "_deffacts" not in cls.__dict__:
-            cls._deffacts = super().get_deffacts()
-        return cls._deffacts
+    premises: dict[str, Any]  # rule id -> its compiled premise certainty
+    tested: set[Key]  # the conclusions some rule tests
 
     def start(self, answers: Mapping[str, Any]) -> None:
         self.answers = answers
@@ -176,7 +213,7 @@ class _Run(KnowledgeEngine):
 
     def fired(self, rule_id: str, facts: Any) -> None:
         rule = self.by_id[rule_id]
-        premise = premise_certainty(rule.when, self.answers, self.certainty_of)
+        premise = self.premises[rule_id](self.answers, self.certainty_of)
         if premise <= 0:
             return
         key = rule.then.key
@@ -191,7 +228,10 @@ class _Run(KnowledgeEngine):
             cf = combine(list(counted.values()))
         self.certainty[key] = cf
         # Only established conclusions are facts: one below the threshold (or pushed
-        # under it by negative evidence) is not there for other rules to use.
+        # under it by negative evidence) is not there for other rules to use; and only
+        # those some rule tests.
+        if key not in self.tested:
+            return
         fact = self.declared.get(key)
         if cf >= THRESHOLD and fact is None:
             self.declared[key] = self.declare(Concluded(ns=key[0], id=key[1]))
@@ -199,18 +239,29 @@ class _Run(KnowledgeEngine):
             self.retract(self.declared.pop(key))
 
 
+class _QuickRun(QuickRunning, _Run):
+    """The same, on runform's quicker matcher, agenda and run loop (experta_compat): what
+    runform runs. A differential test holds it to _Run's results."""
+
+
 # ---------------------------------------------------------------- the engine
 
 
 class Engine:
-    """A knowledge base compiled into experta, reused for every diagnosis in the process."""
+    """A knowledge base compiled into experta, reused for every diagnosis in the process
+    (`quick=False`: on experta as published, which the differential test compares with)."""
 
-    def __init__(self, kb: KnowledgeBase, rules: list[KBRule] | None = None):
+    def __init__(self, kb: KnowledgeBase, rules: list[KBRule] | None = None, *, quick: bool = True):
         self.kb = kb
         self.rules = list(kb.rules if rules is None else rules)
         self.all_keys = {ns: list(kb.entities(ns)) for ns in NAMESPACES}
         self.depth = layers(self.rules, self.all_keys)
-        attributes: dict[str, Any] = {"kb": kb, "by_id": {r.id: r for r in self.rules}}
+        attributes: dict[str, Any] = {
+            "kb": kb,
+            "by_id": {r.id: r for r in self.rules},
+            "premises": {r.id: compile_certainty(r.when) for r in self.rules},
+            "tested": self._tested_conclusions(),
+        }
         for position, rule in enumerate(self.rules):
             names: list[str] = []
             element = _element(rule.when, names)
@@ -218,20 +269,34 @@ class Engine:
             salience = -self.depth[rule.then.key]
             # experta collects rules by attribute name (sorted), so the name keeps list order.
             attributes[f"rule_{position:05d}"] = Rule(*elements, salience=salience)(_rhs(rule.id))
-        self._engine: _Run = type("CompiledKnowledge", (_Run,), attributes)()
+        base = _QuickRun if quick else _Run
+        self._engine: _Run = type("CompiledKnowledge", (base,), attributes)()
         self._rules_for: dict[Key, list[KBRule]] = {}
         for rule in self.rules:
             self._rules_for.setdefault(rule.then.key, []).append(rule)
-        # Answers the network can use: a rule tests them, and they are known ("unknown"
-        # passes no test, and no `not` either: like a missing answer, it is not a fact).
-        self._tested = set().union(*(observations_in(r.when) for r in self.rules))
+        # Answers the network can use: a pattern can match them ("unknown" matches none,
+        # not even a `not`'s: like a missing answer, it is not a fact).
+        self._matchable = _Matchable(self.rules)
         self._opening = {rule.id: compile_opening(rule.when) for rule in self.rules}
+        self._rules_reading: dict[str, list[KBRule]] = {}  # by the answers they read
+        for rule in self.rules:
+            for obs in sorted(observations_in(rule.when)):
+                self._rules_reading.setdefault(obs, []).append(rule)
         self._screen = [o.id for o in kb.observations.values() if o.screen]
         # load level -> the readiness conclusions that open it
         self._gates: dict[str, list[str]] = {}
         for readiness in kb.readiness.values():
             if readiness.opens:
                 self._gates.setdefault(readiness.opens, []).append(readiness.id)
+
+    def _tested_conclusions(self) -> set[Key]:
+        found: set[Key] = set()
+        for rule in self.rules:
+            for test in tests(rule.when):
+                if isinstance(test, ConclusionTest):
+                    idents = self.all_keys[test.namespace] if test.ident == "*" else [test.ident]
+                    found.update((test.namespace, ident) for ident in idents)
+        return found
 
     # -- running
 
@@ -249,7 +314,7 @@ class Engine:
         facts = [
             Answer(id=obs, value=value)
             for obs, value in sorted(answers.items())
-            if value != UNKNOWN and obs in self._tested
+            if self._matchable(obs, value)
         ]
         if facts:
             engine.declare(*facts)
@@ -343,9 +408,6 @@ class Engine:
         for key in established:
             found[key[0]].append(self._finding(engine, key))
         red_flags = found["red_flag"]
-        unanswered, open_rules, stakes = self.open_questions(
-            answers, engine.certainty, questionnaire
-        )
         screen_open = [o for o in self._screen if answers.get(o, UNKNOWN) == UNKNOWN]
         health = RED_FLAG if red_flags else INCOMPLETE if screen_open else CLEAR
         ready = {f.id for f in found["readiness"]}
@@ -376,9 +438,7 @@ class Engine:
             red_flags=red_flags,
             advice=advice,
             held_back=held_back,
-            unanswered=unanswered,
-            open_rules=open_rules,
-            stakes=stakes,
+            unanswered=self.unanswered(answers, engine.certainty, questionnaire),
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,
@@ -422,59 +482,17 @@ class Engine:
 
     # -- what could still change the result
 
-    def open_questions(
+    def unanswered(
         self,
         answers: Mapping[str, Any],
         certainty: Mapping[Key, float],
         questionnaire: str | None = None,
-    ) -> tuple[list[str], frozenset[str], dict[str, frozenset[str]]]:
-        """(observations not yet answered, or unknown, whose answer could change the
-        result; the rules whose premises those answers leave undecided; for each such
-        observation, the rules its answer could decide).
-
-        A question counts when its answer could add a conclusion or remove one (through
-        a rule with a negative certainty factor). Evidence that could only raise the
-        certainty of a conclusion already drawn does not count: the interview does not
-        ask for it."""
-        status: dict[Key, bool | None] = {}
-        decided: dict[str, tuple[bool | None, list[str]]] = {}
-
-        def state_of(rule: KBRule) -> tuple[bool | None, list[str]]:
-            """(truth of the rule's premise, the unanswered observations that could
-            decide it), worked out once per rule."""
-            if rule.id not in decided:
-                decided[rule.id] = self._opening[rule.id](answers, status_of)
-            return decided[rule.id]
-
-        def status_of_key(key: Key) -> bool | None:
-            if key not in status:
-                if certainty.get(key, 0.0) >= THRESHOLD:
-                    status[key] = True
-                else:
-                    could = any(
-                        state_of(rule)[0] is None
-                        for rule in self._rules_for.get(key, [])
-                        if rule.cf > 0
-                    )
-                    status[key] = None if could else False
-            return status[key]
-
-        def status_of(test: ConclusionTest) -> bool | None:
-            if test.ident != "*":
-                return status_of_key((test.namespace, test.ident))
-            states = [status_of_key((test.namespace, i)) for i in self.all_keys[test.namespace]]
-            return True if True in states else None if None in states else False
-
-        stakes: dict[str, set[str]] = {}
-        open_rules: set[str] = set()
-        for rule in self.rules:
-            value, found = state_of(rule)
-            if value is None:
-                open_rules.add(rule.id)
-            if rule.cf > 0 and status_of_key(rule.then.key) is True:
-                continue  # already concluded: more support only nudges its certainty
-            for obs in found:
-                stakes.setdefault(obs, set()).add(rule.id)
+    ) -> list[str]:
+        """The observations not yet answered (or unknown) whose answer could still change
+        the result: add a conclusion, or remove one through a rule with a negative
+        certainty factor. Evidence that could only raise the certainty of a conclusion
+        already drawn does not count: the interview does not ask for it."""
+        open_now = _Openness(self, answers, certainty)
         # a follow-up the questionnaire would no longer ask (no pain, so no night pain)
         # cannot change anything through this questionnaire: it is not left open
         follow_up = {
@@ -482,18 +500,67 @@ class Engine:
             for q in getattr(self.kb.questionnaires.get(questionnaire or ""), "questions", [])
             if q.ask_when is not None
         }
-        questions = [
+        return [
             obs
             for obs in self.kb.observations
-            if obs in stakes
-            and answers.get(obs, UNKNOWN) == UNKNOWN
-            and not (obs in follow_up and truth(follow_up[obs], answers, status_of) is False)
+            if answers.get(obs, UNKNOWN) == UNKNOWN
+            and any(True for _ in open_now.deciding(obs))
+            and not (obs in follow_up and truth(follow_up[obs], answers, open_now.status) is False)
         ]
-        return (
-            questions,
-            frozenset(open_rules),
-            {obs: frozenset(stakes[obs]) for obs in questions},
-        )
+
+    def stakes(self, diagnosis: Diagnosis, obs: str) -> list[str]:
+        """The rules an unanswered question's answer could still decide, in knowledge-base
+        order: the interview's "why are you asking?"."""
+        certainty = {(f.namespace, f.id): f.certainty for f in diagnosis.findings()}
+        return list(_Openness(self, diagnosis.answers, certainty).deciding(obs))
+
+
+class _Openness:
+    """Three-valued truth of rule premises and conclusions over answers still to come,
+    worked out lazily and once per rule for one diagnosis."""
+
+    def __init__(self, engine: Engine, answers: Mapping[str, Any], certainty: Mapping[Key, float]):
+        self.engine = engine
+        self.answers = answers
+        self.certainty = certainty
+        self.known: dict[Key, bool | None] = {}
+        self.decided: dict[str, tuple[bool | None, list[str]]] = {}
+
+    def state_of(self, rule: KBRule) -> tuple[bool | None, list[str]]:
+        """(truth of the rule's premise, the unanswered observations that could decide it)."""
+        if rule.id not in self.decided:
+            self.decided[rule.id] = self.engine._opening[rule.id](self.answers, self.status)
+        return self.decided[rule.id]
+
+    def status_of_key(self, key: Key) -> bool | None:
+        if key not in self.known:
+            if self.certainty.get(key, 0.0) >= THRESHOLD:
+                self.known[key] = True
+            else:
+                could = any(
+                    self.state_of(rule)[0] is None
+                    for rule in self.engine._rules_for.get(key, [])
+                    if rule.cf > 0
+                )
+                self.known[key] = None if could else False
+        return self.known[key]
+
+    def status(self, test: ConclusionTest) -> bool | None:
+        if test.ident != "*":
+            return self.status_of_key((test.namespace, test.ident))
+        states = [
+            self.status_of_key((test.namespace, i)) for i in self.engine.all_keys[test.namespace]
+        ]
+        return True if True in states else None if None in states else False
+
+    def deciding(self, obs: str) -> Iterator[str]:
+        """The rules whose premise the observation's answer could still decide, except
+        those that could only add support to a conclusion already drawn."""
+        for rule in self.engine._rules_reading.get(obs, ()):
+            if rule.cf > 0 and self.status_of_key(rule.then.key) is True:
+                continue
+            if obs in self.state_of(rule)[1]:
+                yield rule.id
 
 
 def _described(facts: list[Any]) -> set[str]:
@@ -521,12 +588,6 @@ def _words(condition: Any) -> str:
 
 @functools.lru_cache(maxsize=8)
 def engine_for(kb: KnowledgeBase) -> Engine:
-    """The compiled engine of a knowledge base, built once per process.
-
-    The knowledge and the compiled network live as long as the process, and they are
-    most of its objects: frozen out of the garbage collector's sight, they are not
-    scanned again on every collection the diagnoses trigger (that halves the time per
-    intake on a 5,000-rule knowledge base)."""
-    engine = Engine(kb)
-    gc.freeze()
-    return engine
+    """The compiled engine of a knowledge base, built once per process. (The entry points
+    freeze it out of the garbage collector's scans: see cli.options.engine_of.)"""
+    return Engine(kb)

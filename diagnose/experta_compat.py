@@ -43,22 +43,29 @@ if "experta.engine" not in sys.modules:  # experta's __init__ swallows ImportErr
     raise ImportError("experta failed to import; is experta 1.9.4 installed?")
 
 
-def _token_new(cls, tag, data, context=None):
-    """Token.__new__ without its per-token assertions (every fact's type checked again
+class QuickToken(Token):
+    """experta's Token without its per-token assertions (every fact's type checked again
     on every copy, a third of the matching time): tokens are only made by the network
-    itself, from facts it was given."""
-    return tuple.__new__(
-        cls,
-        (tag, {data} if isinstance(data, Fact) else set(data), {} if context is None else context),
-    )
+    itself, from facts it was given. Only runform's quick network makes them."""
+
+    def __new__(cls, tag, data, context=None):
+        return tuple.__new__(
+            cls,
+            (
+                tag,
+                {data} if isinstance(data, Fact) else set(data),
+                {} if context is None else context,
+            ),
+        )
+
+    def copy(self):
+        return _copy(self)
 
 
-def _token_copy(self):
-    return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
-
-
-Token.__new__ = _token_new
-Token.copy = _token_copy
+def _copy(token) -> QuickToken:
+    """A token's copy, as a QuickToken whatever token it is (experta's join nodes make
+    plain Tokens)."""
+    return tuple.__new__(QuickToken, (token.tag, token.data.copy(), token.context.copy()))
 
 
 class QuickDepthStrategy(DepthStrategy):
@@ -84,30 +91,31 @@ class QuickReteMatcher(ReteMatcher):
        Those children are indexed by the value they expect, so a fact reaches only the
        children that can match it; and the bus node sends a fact only down the branch of
        its own class.
-    All give the same activations as experta's own matcher (a property test compares
-    the two). Module-level patches above make tokens without re-checking their types,
-    copy a token only when an alpha test passes, and skip a debug-logging check on
-    every token.
+    4. Tokens are made without re-checking their facts' types and copied only past a
+       passing test; a plain field is tested with one lookup; no per-token logging check.
+    All of it lives in this network's own nodes (their classes are swapped for quick
+    subclasses once the network is built): experta as published is left untouched, and
+    a differential test holds the two to the same results.
     """
 
     INDEX_FROM = 4  # index a node's literal tests on one field when there are this many
 
     def build_network(self):
         super().build_network()
-        seen: set[int] = set()
-        todo = [self.root_node]
-        self._with_memory = []
-        while todo:
-            node = todo.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            children = [child.node for child in node.children]
-            todo.extend(children)
+        nodes = _all_nodes(self.root_node)
+        self._with_memory = [n for n in nodes if type(n)._reset is not NoMemory._reset]
+        for node in nodes:
+            _quicken(node)
+        for node in nodes:
+            # children hold bound methods taken while the network was built: take them
+            # again from the quick classes
+            node.children[:] = [
+                child._replace(callback=getattr(child.node, child.callback.__name__))
+                for child in node.children
+            ]
+        for node in nodes:
             if isinstance(node, FeatureTesterNode):
                 _index_children(node, self.INDEX_FROM)
-            if type(node)._reset is not NoMemory._reset:
-                self._with_memory.append(node)
         _dispatch_by_type(self.root_node)
         # Terminal nodes report themselves when they gain or lose an activation.
         self._touched: dict[int, object] = {}
@@ -136,6 +144,136 @@ class QuickReteMatcher(ReteMatcher):
         self._touched = {}
 
 
+class QuickRunning:
+    """A KnowledgeEngine mixin for runform's engine: its quick matcher and agenda,
+    experta's run loop without formatting every fired rule's facts for a log line that
+    is never shown (the arguments are built before the logger looks at its level), and
+    the deffacts looked up once per class (experta inspects every member on each
+    reset; runform's never change: just the initial fact)."""
+
+    __matcher__ = QuickReteMatcher
+    __strategy__ = QuickDepthStrategy
+
+    def get_deffacts(self):
+        cls = type(self)
+        if "_deffacts" not in cls.__dict__:
+            cls._deffacts = super().get_deffacts()
+        return cls._deffacts
+
+    def run(self, steps=float("inf")):
+        self.running = True
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(
+                self, **{k: v for k, v in activation.context.items() if not k.startswith("__")}
+            )
+        self.running = False
+
+
+def _all_nodes(root) -> list:
+    """Every node of a network once, the bus first."""
+    seen: set[int] = set()
+    found = []
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        todo.extend(child.node for child in node.children)
+    return found
+
+
+# ---------------------------------------------------------------- quick node classes
+
+
+def _one_input_activate(self, token):
+    return self._activate(_copy(token))
+
+
+def _left(self, token):
+    return self._activate_left(_copy(token))
+
+
+def _right(self, token):
+    return self._activate_right(_copy(token))
+
+
+def _tester_activate(self, token):
+    """FeatureTesterNode.activate: test the fact first and copy the token only when it
+    passes (experta copies it for every node it visits), then hand it on through the
+    node's index when it has one."""
+    fact = next(iter(token.data))
+    match = self._test(fact)
+    if not match:
+        return None
+    token = _copy(token)
+    if isinstance(match, Mapping):
+        for key, value in match.items():
+            if isinstance(key, tuple):  # negated condition
+                if key[1] in token.context and token.context[key[1]] == value:
+                    return False
+            else:
+                if token.context.get(key, value) != value:
+                    return False
+                if (False, key) in token.context and token.context[(False, key)] == value:
+                    return False
+        token.context.update(match)
+    _hand_on(self, token)
+    return None
+
+
+_QUICK: dict[type, type] = {}
+
+
+def _quick_class(cls: type) -> type:
+    """A subclass of an experta node class with runform's quick entry points."""
+    if cls not in _QUICK:
+        methods: dict = {}
+        if issubclass(cls, FeatureTesterNode):
+            methods["activate"] = _tester_activate
+        elif issubclass(cls, OneInputNode):
+            methods["activate"] = _one_input_activate
+        if issubclass(cls, TwoInputNode):
+            methods.update(activate_left=_left, activate_right=_right)
+        _QUICK[cls] = type(f"Quick{cls.__name__}", (cls,), methods)
+    return _QUICK[cls]
+
+
+def _quicken(node) -> None:
+    if not isinstance(node, (OneInputNode, TwoInputNode)):
+        return  # the bus: its entry points are replaced by _dispatch_by_type
+    node.__class__ = _quick_class(type(node))
+    if isinstance(node, FeatureTesterNode):
+        node._test = _quick_test(node.matcher)
+
+
+def _quick_test(check):
+    """A node's test. FeatureCheck on a plain field of a fact (`id`, `value`, `ns`), the
+    usual case, is one lookup: experta splits the name on '__' and logs every test."""
+    what = getattr(check, "what", None)
+    if not (isinstance(check, FeatureCheck) and type(what) is str) or "__" in what:
+        return check
+    if what.isnumeric():
+        return check
+    test, expected = check.check, check.expected
+
+    def quick(fact):
+        try:
+            record = fact[what]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return test(record, expected)
+
+    return quick
+
+
 def _dispatch_by_type(bus) -> None:
     """The bus node hands each fact to a type test per fact class (Answer, Concluded,
     the initial fact), and all but one fail; send the fact straight past the test of its
@@ -157,8 +295,8 @@ def _dispatch_by_type(bus) -> None:
         for node in by_type.get(type(fact), ()):
             _hand_on(node, token)
 
-    bus.add = lambda fact: send(Token.valid(fact))
-    bus.remove = lambda fact: send(Token.invalid(fact))
+    bus.add = lambda fact: send(QuickToken.valid(fact))
+    bus.remove = lambda fact: send(QuickToken.invalid(fact))
 
 
 def _reporting(activate, matcher):
@@ -218,30 +356,6 @@ def _index_children(node, threshold: int) -> None:
     node._pass_on = pass_on  # used by _tester_activate, for this node only
 
 
-def _tester_activate(self, token):
-    """FeatureTesterNode.activate: test the fact first and copy the token only when it
-    passes (experta copies it for every node it visits), then hand it on through the
-    node's index when it has one."""
-    fact = next(iter(token.data))
-    match = self.matcher(fact)
-    if not match:
-        return None
-    token = token.copy()
-    if isinstance(match, Mapping):
-        for key, value in match.items():
-            if isinstance(key, tuple):  # negated condition
-                if key[1] in token.context and token.context[key[1]] == value:
-                    return False
-            else:
-                if token.context.get(key, value) != value:
-                    return False
-                if (False, key) in token.context and token.context[(False, key)] == value:
-                    return False
-        token.context.update(match)
-    _hand_on(self, token)
-    return None
-
-
 def _hand_on(node, token) -> None:
     """A passed token to a tester node's children: through its index when it has one."""
     pass_on = node.__dict__.get("_pass_on")
@@ -250,45 +364,6 @@ def _hand_on(node, token) -> None:
     else:
         for child in node.children:
             child.callback(token)
-
-
-FeatureTesterNode.activate = _tester_activate
-
-
-# The other nodes' entry points, without a debug-logging check on every token (the
-# engine never turns experta's matcher logging on).
-def _one_input_activate(self, token):
-    return self._activate(token.copy())
-
-
-def _left(self, token):
-    return self._activate_left(token.copy())
-
-
-def _right(self, token):
-    return self._activate_right(token.copy())
-
-
-_feature_check = FeatureCheck.__call__
-
-
-def _quick_feature_check(self, data, is_fact=True):
-    """FeatureCheck for the usual case, a plain field of a fact (`id`, `value`, `ns`):
-    one lookup, without splitting the name on '__' and logging every test."""
-    what = self.what
-    if is_fact and type(what) is str and "__" not in what and not what.isnumeric():
-        try:
-            record = data[what]
-        except (IndexError, KeyError, TypeError):
-            return False
-        return self.check(record, self.expected)
-    return _feature_check(self, data, is_fact)
-
-
-FeatureCheck.__call__ = _quick_feature_check
-OneInputNode.activate = _one_input_activate
-TwoInputNode.activate_left = _left
-TwoInputNode.activate_right = _right
 
 
 __all__ = [
@@ -303,6 +378,7 @@ __all__ = [
     "P",
     "QuickDepthStrategy",
     "QuickReteMatcher",
+    "QuickRunning",
     "ReteMatcher",
     "Rule",
 ]

@@ -144,7 +144,7 @@ class Interview:
         by_id = {rule.id: rule for rule in self.kb.rules}
         show: dict[str, None] = {}
         lower: dict[str, None] = {}
-        for rule_id in sorted(self.diagnosis().stakes.get(question.id, ())):
+        for rule_id in sorted(self.engine.stakes(self.diagnosis(), question.id)):
             rule = by_id[rule_id]
             ns, ident = rule.then.key
             entity = self.kb.entities(ns)[ident]

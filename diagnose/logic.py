@@ -67,24 +67,38 @@ def _undecided(test: ConclusionTest) -> bool | None:
     return None
 
 
+Certainty = Callable[[Mapping[str, Any], Callable[[ConclusionTest], float]], float]
+
+
 def premise_certainty(
     condition: Any, answers: Mapping[str, Any], certainty_of: Callable[[ConclusionTest], float]
 ) -> float:
     """How certain a premise is: all → min, any → max, answers → 1; `not` → 1 only when
     the answers show the inside false; `unless` → 1 when the inside is not established."""
+    return compile_certainty(condition)(answers, certainty_of)
+
+
+def compile_certainty(condition: Any) -> Certainty:
+    """`premise_certainty` for one condition as a function, built once: the engine asks it
+    of every rule that fires."""
     if isinstance(condition, ObservationTest):
-        return 1.0 if condition.matches(answers.get(condition.obs)) else 0.0
+        obs, matches = condition.obs, condition.matches
+        return lambda answers, certainty_of: 1.0 if matches(answers.get(obs)) else 0.0
     if isinstance(condition, ConclusionTest):
-        return certainty_of(condition)
-    if isinstance(condition, AllOf):
-        return min(premise_certainty(c, answers, certainty_of) for c in condition.all)
-    if isinstance(condition, AnyOf):
-        return max(premise_certainty(c, answers, certainty_of) for c in condition.any)
+        return lambda answers, certainty_of: certainty_of(condition)
     if isinstance(condition, NotOf):
-        return 1.0 if truth(condition.not_, answers, _undecided) is False else 0.0
+        inner = compile_opening(condition.not_)
+        return lambda answers, certainty_of: (
+            1.0 if inner(answers, _undecided)[0] is False else 0.0
+        )
     if isinstance(condition, UnlessOf):
-        return 0.0 if premise_certainty(condition.unless, answers, certainty_of) > 0 else 1.0
-    raise TypeError(condition)
+        shown = compile_certainty(condition.unless)
+        return lambda answers, certainty_of: 0.0 if shown(answers, certainty_of) > 0 else 1.0
+    parts = [compile_certainty(child) for child in children(condition)]
+    if len(parts) == 1:
+        return parts[0]
+    pick = min if isinstance(condition, AllOf) else max
+    return lambda answers, certainty_of: pick([part(answers, certainty_of) for part in parts])
 
 
 # ---------------------------------------------------------------- three-valued truth

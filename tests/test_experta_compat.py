@@ -1,16 +1,29 @@
 """experta 1.9.4 imports on Python 3.10+ through the one compat module, and only there."""
 
 import collections
-import copy
+import inspect
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import answers
 
 import diagnose
-from diagnose.experta_compat import DepthStrategy, Fact, KnowledgeEngine, ReteMatcher, Rule
+from diagnose.answers import read_answers
+from diagnose.engine import Engine
+from diagnose.experta_compat import (
+    DepthStrategy,
+    Fact,
+    KnowledgeEngine,
+    ReteMatcher,
+    Rule,
+    _all_nodes,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+RUNNERS = sorted([*REPO.glob("cases/*.json"), *REPO.glob("examples/*.json")])
 
 
 def test_two_rule_engine_chains():
@@ -48,17 +61,63 @@ def test_no_other_module_imports_experta():
     assert importers == ["experta_compat.py"]
 
 
+@pytest.fixture(scope="module")
+def experta_as_published(kb):
+    """The real knowledge base compiled onto experta's own ReteMatcher and DepthStrategy,
+    with none of runform's matcher, agenda or token classes."""
+    return Engine(kb, quick=False)
+
+
+def test_the_plain_engine_is_experta_as_published(engine, experta_as_published):
+    network = experta_as_published._engine.matcher
+    assert type(network) is ReteMatcher
+    assert type(experta_as_published._engine.strategy) is DepthStrategy
+    nodes = _all_nodes(network.root_node)
+    assert all(type(node).__module__.startswith("experta.") for node in nodes)
+    assert all(
+        type(node).__name__.startswith("Quick")
+        for node in _all_nodes(engine._engine.matcher.root_node)[1:]
+    )
+
+
+def test_runform_leaves_experta_s_classes_untouched(engine):
+    """What runform changes of experta lives in its own subclasses, used only by its own
+    network: nothing of experta's is patched for the whole process."""
+    # experta is already imported (through experta_compat) by the engine fixture
+    from experta.matchers.rete import abstract, check, nodes, token  # noqa: TID251
+
+    for cls, names in (
+        (token.Token, ["__new__", "copy"]),
+        (nodes.FeatureTesterNode, ["activate", "_activate"]),
+        (check.FeatureCheck, ["__call__"]),
+        (abstract.OneInputNode, ["activate"]),
+        (abstract.TwoInputNode, ["activate_left", "activate_right"]),
+        (nodes.BusNode, ["add", "remove"]),
+    ):
+        for name in names:
+            function = inspect.getattr_static(cls, name)
+            function = getattr(function, "__func__", function)
+            assert function.__module__.startswith("experta."), (cls, name)
+
+
+def _same(engine, plain, given: dict, runner=None, questionnaire=None) -> None:
+    quick = engine.run(given, runner, questionnaire).to_dict()
+    assert plain.run(given, runner, questionnaire).to_dict() == quick
+
+
+@pytest.mark.parametrize("path", RUNNERS, ids=lambda p: p.stem)
+def test_every_runner_of_the_library_gets_what_experta_as_published_gives(
+    kb, engine, experta_as_published, path
+):
+    given = read_answers(path, kb)
+    _same(engine, experta_as_published, given.values, given.runner, given.questionnaire)
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_the_quick_matcher_concludes_what_experta_s_own_does(kb, engine, data):
-    """The shortcuts of QuickReteMatcher (indexes, dispatch by fact type, terminal nodes
-    that report changes, partial reset) and QuickDepthStrategy change nothing in the
-    result."""
-    plain = copy.copy(engine)
-    experta_own = {"__matcher__": ReteMatcher, "__strategy__": DepthStrategy}
-    plain._engine = type("PlainRete", (type(engine._engine),), experta_own)()
-    given_answers = data.draw(answers(kb))
-    quick_result = engine.run(given_answers).to_dict()
-    assert plain.run(given_answers).to_dict() == quick_result
+def test_random_answers_get_what_experta_as_published_gives(kb, engine, experta_as_published, data):
+    """The differential test: runform's quick matcher, agenda and tokens change nothing
+    in any diagnosis."""
+    _same(engine, experta_as_published, data.draw(answers(kb)))

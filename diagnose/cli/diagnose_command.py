@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import INTERRUPTED, kb_option
+from .options import INTERRUPTED, engine_of, kb_option
 
 FORMATS = ("text", "json", "jsonl", "markdown")
 
@@ -43,11 +43,10 @@ def diagnose_command(
     diagnosed; the exit code is 1 if any file was bad.
     """
     from ..batch import diagnose_files, expand
-    from ..engine import engine_for
     from ..knowledge import load_kb
 
     kb = load_kb(kb_dir)
-    engine = engine_for(kb)
+    engine = engine_of(kb)
     files = expand(list(paths))
     if not files:
         raise click.BadParameter("no *.json answers files found", param_hint="FILE|DIR")

@@ -13,6 +13,7 @@ from .options import (
     claim_output,
     db_option,
     default_db,
+    engine_of,
     force_option,
     kb_option,
     open_store,
@@ -158,7 +159,6 @@ def interview_command(
     answer is saved at once; Ctrl-C stops, and --resume continues later.
     """
     from ..answers import read_answers
-    from ..engine import engine_for
     from ..interview import Interview
     from ..knowledge import load_kb
     from .interactive import default_save_path, interact
@@ -197,7 +197,7 @@ def interview_command(
             given = Answers(values={})
         given.runner["name"] = " ".join(name.split())  # one line, as the file keeps it
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
-    interview = Interview(chosen, kb, engine_for(kb), given)
+    interview = Interview(chosen, kb, engine_of(kb), given)
     places = _same_places(kb=kb_dir)
     again = _same_places(
         questionnaire=questionnaire, answers=answers_file, save=save_file, name=name, kb=kb_dir
@@ -242,7 +242,6 @@ def intake_command(
     assessment with its date, answers and diagnosis.
     """
     from ..answers import Answers, read_answers
-    from ..engine import engine_for
     from ..interview import Interview
     from ..knowledge import load_kb
     from ..store import clean_name
@@ -257,7 +256,7 @@ def intake_command(
     name = clean_name(name)
     kb = load_kb(kb_dir)
     chosen = _questionnaire(kb, "coach-intake")
-    engine = engine_for(kb)
+    engine = engine_of(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
     # opened first: a bad database fails before the interview
     with open_store(db_path, create=True) as store:

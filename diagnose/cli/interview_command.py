@@ -11,8 +11,8 @@ import click
 from .options import (
     answers_option,
     claim_output,
+    database_files,
     db_option,
-    default_db,
     engine_of,
     force_option,
     kb_option,
@@ -251,7 +251,7 @@ def intake_command(
         raise click.UsageError("--no-input needs --answers FILE: there would be nothing to assess")
     if not no_input:
         _fresh_save_path(save_file, f"pre-fill from it with --answers {save_file}")
-    reads = [answers_file, save_file, db_path or default_db()]
+    reads = [answers_file, save_file, *database_files(db_path)]
     claim_output(printout, force, *reads)
     name = clean_name(name)
     kb = load_kb(kb_dir)

@@ -87,12 +87,15 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         import datetime as dt
 
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{brief(value)} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")
+        if not isinstance(value, dt.date):
+            try:
+                value = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                self.fail(f"{brief(value)} is not a date: write it as YYYY-MM-DD (e.g. 2026-12-07)")
+        # a program runs for weeks from its start: keep every day of it a real date
+        if not 1900 <= value.year <= 2999:
+            self.fail(f"{value.isoformat()}: give a date from the year 1900 to 2999")
+        return value
 
 
 def printout_destination(fmt: str, output: str | None) -> bool:
@@ -103,9 +106,26 @@ def printout_destination(fmt: str, output: str | None) -> bool:
     from ..render.formats import BINARY
 
     to_stdout = output is None or output == "-"
-    if fmt in BINARY and to_stdout and sys.stdout.isatty():
+    on_terminal = sys.stdout.isatty() if to_stdout else _is_terminal(output)
+    if fmt in BINARY and on_terminal:
         raise click.UsageError("a PDF is not for the terminal: write it with -o FILE.pdf")
     return to_stdout
+
+
+def _is_terminal(path: str | None) -> bool:
+    """Whether a path names a terminal (/dev/tty, /dev/stdout on one...)."""
+    import stat
+
+    try:
+        if not stat.S_ISCHR(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except (OSError, TypeError, ValueError):
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
 
 
 def echo_printout(rendered: str | bytes) -> None:
@@ -123,6 +143,12 @@ def echo_printout(rendered: str | bytes) -> None:
 force_option = click.option(
     "--force", is_flag=True, help="Replace the output file if it is already there."
 )
+
+
+def database_files(db_path: str | None) -> list[str]:
+    """A client database and the journal files SQLite keeps beside it: all are read."""
+    db = db_path or default_db()
+    return [db, *(db + suffix for suffix in ("-wal", "-shm", "-journal"))]
 
 
 def claim_output(path: str | None, force: bool, *reads: str | os.PathLike[str] | None) -> None:

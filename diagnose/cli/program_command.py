@@ -8,8 +8,8 @@ from ..render.formats import PROGRAM_FORMATS
 from .options import (
     DateType,
     claim_output,
+    database_files,
     db_option,
-    default_db,
     echo_printout,
     engine_of,
     force_option,
@@ -92,7 +92,7 @@ def program_command(
     except RunformError as exc:
         raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
     to_stdout = printout_destination(fmt, output)
-    claim_output(output, force, answers_file, (db_path or default_db()) if client else None)
+    claim_output(output, force, answers_file, *(database_files(db_path) if client else []))
 
     from ..answers import parse_answers, read_answers
     from ..knowledge import load_kb

@@ -50,7 +50,7 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
         kb = pickle.loads(cached.read_bytes())
         if isinstance(kb, KnowledgeBase):
             return kb
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # noqa: BLE001  (a damaged copy of any kind: parse the files again)
         pass
     kb = _load_safe(root)
     try:
@@ -65,13 +65,22 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
 
 
 def _load_safe(root: Path) -> KnowledgeBase:
-    """Load, and refuse a knowledge base that is well formed but unsafe to run."""
+    """Load, and refuse a knowledge base that is well formed but unsafe to run or that
+    fails any of `kb check`'s cross-file checks: every command uses only a knowledge
+    base `kb check` passes (the checks run once per content: a passed one is cached)."""
+    from .checks import check
+
     kb = load(root)
     unsafe = safety.problems(kb)
     if unsafe:
         raise RunformError(
             f"{len(unsafe)} safety problem(s) in the knowledge base: runform will not use it",
             unsafe,
+        )
+    unsound = check(kb)
+    if unsound:
+        raise RunformError(
+            f"{len(unsound)} problem(s) in the knowledge base: runform will not use it", unsound
         )
     return kb
 

@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,11 @@ def read_yaml(path: Path, shown: str, problems: list[str]) -> Any:
     except RecursionError:
         problems.append(f"{shown}: nested too deeply (at most {MAX_DEPTH} levels)")
         return None
+    except ValueError as exc:  # Python refuses to read an integer of over 4,300 digits
+        too_long = "digits" in str(exc)
+        what = "a number too long to read" if too_long else f"cannot be read: {brief(str(exc))}"
+        problems.append(f"{shown}: {what}")
+        return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -175,6 +181,8 @@ def _not_plain(node: Any, shown: str, line: int, depth: int, budget: list[int]) 
     if tag is not None or isinstance(node, TaggedScalar):
         return f"{shown}:{line}: a tag ({brief(tag or '')}): knowledge files hold plain data only"
     if type(node) in (CommentedMap, CommentedSeq):
+        if isinstance(node, CommentedMap) and node.merge:
+            return f"{shown}:{line}: a merge key (<<): write the keys out in full"
         if isinstance(node, CommentedMap):
             children = [(node.lc.key(key)[0] + 1, key, value) for key, value in node.items()]
         else:
@@ -182,18 +190,36 @@ def _not_plain(node: Any, shown: str, line: int, depth: int, budget: list[int]) 
         for at, key, value in children:
             if isinstance(node, CommentedMap) and not isinstance(key, str):
                 return f"{shown}:{at}: {brief(key)}: a key must be a word"
+            if isinstance(node, CommentedMap) and _unprintable(key):
+                return f"{shown}:{at}: {brief(key)}: {UNPRINTABLE}"
             if isinstance(node, CommentedSeq) and value is None:
                 return f"{shown}:{at}: an empty list item (a `-` with nothing after it)"
             problem = _not_plain(value, shown, at, depth + 1, budget)
             if problem:
                 return problem
         return None
+    if isinstance(node, str) and _unprintable(node):
+        return f"{shown}:{line}: {brief(node)}: {UNPRINTABLE}"
     if node is None or isinstance(node, (str, int, float)):  # bool is an int
         return None
     if isinstance(node, bytes):
         return f"{shown}:{line}: binary data: knowledge files hold plain data only"
     what = "a date (put it in quotes)" if isinstance(node, datetime.date) else "not plain data"
     return f"{shown}:{line}: {brief(node)}: {what}"
+
+
+UNPRINTABLE = (
+    "control or text-direction characters: knowledge text is shown on terminals and"
+    " printouts, and must be plain"
+)
+
+
+def _unprintable(text: str) -> bool:
+    """Escape sequences, C1 controls, bidi overrides, zero-width characters: anything
+    but plain text (new lines and tabs aside)."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\n\t" for ch in text
+    )
 
 
 def locate(node: Any, loc: tuple[Any, ...], line: int) -> tuple[str, int]:

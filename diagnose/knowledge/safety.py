@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from ..logic import THRESHOLD
 from .loader import KnowledgeBase
-from .models import ConclusionTest, KBRule, ObservationTest
+from .models import KBRule, ObservationTest
 from .soundness import conjunctions, consistent
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
-    """Every red-flag rule raises its red flag, and every red flag can be raised, by one
-    rule on its own, from answers to questions runform asks."""
+    """Every red-flag rule raises its red flag, and every red flag can be raised by one
+    rule from one answer to a question runform asks: a warning sign on its own is
+    enough (a red flag that also needed, say, a heel strike would leave a runner in
+    sharp pain who lands on the forefoot with a normal program)."""
     found: list[str] = []
     asked = _asked(kb)
-    raised_somewhere = {rule.then.key for rule in kb.rules if rule.cf > 0}
     raisable: set[str] = set()
     for rule in kb.rules:
         namespace, ident = rule.then.key
@@ -30,22 +31,16 @@ def problems(kb: KnowledgeBase) -> list[str]:
                 " rule may only raise its red flag (a positive certainty); nothing may talk a"
                 " runner out of seeing a clinician"
             )
-        elif rule.cf >= THRESHOLD and _can_hold(kb, rule, asked, raised_somewhere):
+        elif rule.cf >= THRESHOLD and _one_answer_raises(kb, rule, asked):
             raisable.add(ident)
     for ident in kb.red_flags:
         if ident not in raisable:
             found.append(
-                f"{kb.where[('red_flag', ident)]}: red flag '{ident}': no rule can raise it"
-                f" (certainty of at least {THRESHOLD:g}) from the answers to asked questions,"
-                " so a runner with this sign would get a normal program"
+                f"{kb.where[('red_flag', ident)]}: red flag '{ident}': no rule raises it"
+                f" (certainty of at least {THRESHOLD:g}) from one answer to an asked question"
+                " on its own, so a runner with this sign could get a normal program"
             )
     return found
-
-
-def _raised(test: ConclusionTest, raised: set[tuple[str, str]]) -> bool:
-    if test.ident == "*":
-        return any(namespace == test.namespace for namespace, _ in raised)
-    return (test.namespace, test.ident) in raised
 
 
 def _asked(kb: KnowledgeBase) -> set[str]:
@@ -56,21 +51,16 @@ def _asked(kb: KnowledgeBase) -> set[str]:
     return {q.id for questionnaire in kb.questionnaires.values() for q in questionnaire.questions}
 
 
-def _can_hold(
-    kb: KnowledgeBase, rule: KBRule, asked: set[str], raised: set[tuple[str, str]]
-) -> bool:
-    """One way of the rule's condition is possible, its answers are asked, and the
-    conclusions it needs are raised by some rule."""
+def _one_answer_raises(kb: KnowledgeBase, rule: KBRule, asked: set[str]) -> bool:
+    """One way of the rule's condition holds on a single answer to an asked question,
+    needing no other answer and no other conclusion."""
     for literals in conjunctions(rule.when):
-        needed = [
-            test
-            for kind, test in literals
-            if isinstance(test, ObservationTest)
-            or (kind == "is" and isinstance(test, ConclusionTest))
-        ]
-        if all(
-            test.obs in asked if isinstance(test, ObservationTest) else _raised(test, raised)
-            for test in needed
-        ) and consistent(kb, literals):
+        if (
+            len(literals) == 1
+            and literals[0][0] in ("is", "fails")  # an answer given, not one missing
+            and isinstance(literals[0][1], ObservationTest)
+            and literals[0][1].obs in asked
+            and consistent(kb, literals)
+        ):
             return True
     return False

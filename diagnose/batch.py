@@ -18,6 +18,7 @@ from .diagnosis import Diagnosis
 from .engine import Engine, engine_for
 from .errors import RunformError
 from .knowledge import KnowledgeBase, load_kb
+from .render.diagnosis_output import render
 
 
 @dataclass
@@ -25,6 +26,16 @@ class Outcome:
     source: str
     diagnosis: Diagnosis | None = None
     problems: list[str] | None = None  # set when the file could not be diagnosed
+    output: str | None = None  # the diagnosis laid out, when a format was asked for
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How each diagnosis is to be printed: laid out where it is made (in a worker),
+    so only finished text crosses between processes."""
+
+    fmt: str
+    explain: bool = False
 
 
 def expand(paths: list[str]) -> list[tuple[str, Path]]:
@@ -39,15 +50,18 @@ def expand(paths: list[str]) -> list[tuple[str, Path]]:
     return found
 
 
-def diagnose_one(shown: str, path: Path, kb: KnowledgeBase, engine: Engine) -> Outcome:
-    """One file's diagnosis or its problems. Whatever goes wrong with one file (even a
-    fault of runform's) is that file's problem: the rest of the batch is still diagnosed."""
+def diagnose_one(
+    shown: str, path: Path, kb: KnowledgeBase, engine: Engine, layout: Layout | None = None
+) -> Outcome:
+    """One file's diagnosis (laid out, given a layout) or its problems. Whatever goes
+    wrong with one file (even a fault of runform's) is that file's problem: the rest of
+    the batch is still diagnosed."""
     try:
         answers = read_answers(path, kb, shown)
-        return Outcome(
-            shown,
-            diagnosis=engine.run(answers.values, answers.runner, answers.questionnaire, shown),
-        )
+        diagnosis = engine.run(answers.values, answers.runner, answers.questionnaire, shown)
+        if layout is None:
+            return Outcome(shown, diagnosis=diagnosis)
+        return Outcome(shown, output=render(diagnosis, kb, layout.fmt, layout.explain))
     except RunformError as exc:
         return Outcome(shown, problems=exc.problems)
     except RecursionError:
@@ -63,17 +77,21 @@ def diagnose_one(shown: str, path: Path, kb: KnowledgeBase, engine: Engine) -> O
 
 
 def diagnose_files(
-    files: list[tuple[str, Path]], kb: KnowledgeBase, engine: Engine, jobs: int = 1
+    files: list[tuple[str, Path]],
+    kb: KnowledgeBase,
+    engine: Engine,
+    jobs: int = 1,
+    layout: Layout | None = None,
 ) -> Iterator[Outcome]:
     if jobs <= 1 or len(files) < 2:
         for shown, path in files:
-            yield diagnose_one(shown, path, kb, engine)
+            yield diagnose_one(shown, path, kb, engine, layout)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(64, len(files) // (jobs * 8)))
     with context.Pool(jobs, initializer=_start_worker, initargs=(str(kb.root),)) as pool:
-        yield from pool.imap(_work, files, chunksize=chunk)
+        yield from pool.imap(_work, [(shown, path, layout) for shown, path in files], chunk)
 
 
 _worker: tuple[KnowledgeBase, Engine] | None = None
@@ -89,6 +107,7 @@ def _start_worker(root: str) -> None:
     gc.freeze()  # the worker's entry point: keep the long-lived engine out of GC scans
 
 
-def _work(item: tuple[str, Path]) -> Outcome:
+def _work(item: tuple[str, Path, Layout | None]) -> Outcome:
     assert _worker is not None
-    return diagnose_one(item[0], item[1], *_worker)
+    shown, path, layout = item
+    return diagnose_one(shown, path, *_worker, layout)

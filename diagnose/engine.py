@@ -190,6 +190,10 @@ class _Run(KnowledgeEngine):
     premises: dict[str, Any]  # rule id -> its compiled premise certainty
     tested: set[Key]  # the conclusions some rule tests
 
+    @staticmethod
+    def fact(cls, **fields):
+        return cls(**fields)
+
     def start(self, answers: Mapping[str, Any]) -> None:
         self.answers = answers
         self.support: dict[Key, dict[str, float]] = {}
@@ -234,7 +238,7 @@ class _Run(KnowledgeEngine):
             return
         fact = self.declared.get(key)
         if cf >= THRESHOLD and fact is None:
-            self.declared[key] = self.declare(Concluded(ns=key[0], id=key[1]))
+            self.declared[key] = self.declare(self.fact(Concluded, ns=key[0], id=key[1]))
         elif cf < THRESHOLD and fact is not None:
             self.retract(self.declared.pop(key))
 
@@ -278,6 +282,7 @@ class Engine:
         # not even a `not`'s: like a missing answer, it is not a fact).
         self._matchable = _Matchable(self.rules)
         self._opening = {rule.id: compile_opening(rule.when) for rule in self.rules}
+        self._with_unless = {rule.id for rule in self.rules if _has_unless(rule.when)}
         self._rules_reading: dict[str, list[KBRule]] = {}  # by the answers they read
         for rule in self.rules:
             for obs in sorted(observations_in(rule.when)):
@@ -312,7 +317,7 @@ class Engine:
         engine.reset()
         engine.start(answers)
         facts = [
-            Answer(id=obs, value=value)
+            engine.fact(Answer, id=obs, value=value)
             for obs, value in sorted(answers.items())
             if self._matchable(obs, value)
         ]
@@ -333,7 +338,8 @@ class Engine:
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
             facts = sorted(_described(engine.trace_facts[(key, rule_id)]))
-            facts += self._negations(rule.when, engine)
+            if rule_id in self._with_unless:
+                facts += self._negations(rule.when, engine)
             supports.append(
                 Support(rule_id, rule.because, contribution, tuple(facts), rule_id in counted)
             )
@@ -561,6 +567,10 @@ class _Openness:
                 continue
             if obs in self.state_of(rule)[1]:
                 yield rule.id
+
+
+def _has_unless(condition: Any) -> bool:
+    return isinstance(condition, UnlessOf) or any(_has_unless(c) for c in children(condition))
 
 
 def _described(facts: list[Any]) -> set[str]:

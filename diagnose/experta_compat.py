@@ -160,6 +160,15 @@ class QuickRunning:
             cls._deffacts = super().get_deffacts()
         return cls._deffacts
 
+    @staticmethod
+    def fact(cls, **fields):
+        """A fact of runform's, made without experta's freezing of every value (they are
+        text and numbers, immutable already) and its per-field bookkeeping."""
+        fact = dict.__new__(cls)
+        dict.update(fact, fields)
+        fact._Fact__defaults = {}
+        return fact
+
     def run(self, steps=float("inf")):
         self.running = True
         while steps > 0 and self.running:

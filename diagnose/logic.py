@@ -88,9 +88,7 @@ def compile_certainty(condition: Any) -> Certainty:
         return lambda answers, certainty_of: certainty_of(condition)
     if isinstance(condition, NotOf):
         inner = compile_opening(condition.not_)
-        return lambda answers, certainty_of: (
-            1.0 if inner(answers, _undecided)[0] is False else 0.0
-        )
+        return lambda answers, certainty_of: 1.0 if inner(answers, _undecided)[0] is False else 0.0
     if isinstance(condition, UnlessOf):
         shown = compile_certainty(condition.unless)
         return lambda answers, certainty_of: 0.0 if shown(answers, certainty_of) > 0 else 1.0

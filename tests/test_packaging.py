@@ -49,3 +49,12 @@ def test_every_command_is_documented_in_the_readme():
 
     missing = [name for name in names(cli, "runform") if f"`{name}" not in readme]
     assert not missing, f"commands missing from the README: {missing}"
+
+
+def test_the_readme_cli_reference_is_every_command_s_current_help():
+    """The README's CLI reference is made by cog from the commands' own --help: run
+    `cog -r README.md` after changing a command."""
+    from cogapp import Cog
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    assert Cog().main(["cog", "--check", "--diff", str(readme)]) == 0, "run: cog -r README.md"

@@ -15,12 +15,25 @@ def test_rule_example(outcome):
     assert outcome.passed, outcome.describe()
 
 
-def test_every_rule_has_both_kinds_of_example(kb):
-    for rule in kb.rules:
-        if rule.id in kb.implied_rules:
-            continue
-        kinds = {example.fires for example in rule.examples}
-        assert kinds == {True, False}, rule.id
+def test_a_rule_without_both_kinds_of_example_is_refused(tmp_path):
+    """Examples that all fire (or none) cannot tell a rule that fires for everyone from
+    a sound one: such a knowledge base does not load."""
+    from tiny_kb import write_tiny_kb
+
+    from diagnose.errors import RunformError
+    from diagnose.knowledge.loader import load
+
+    root = write_tiny_kb(tmp_path)
+    rules = root / "rules" / "rules.yaml"
+    text = rules.read_text()
+    assert "fires: false" in text
+    rules.write_text(text.replace("fires: false", "fires: true"))
+    with pytest.raises(RunformError) as caught:
+        load(root)
+    assert any(
+        "give at least one example that fires and one that does not" in problem
+        for problem in caught.value.problems
+    )
 
 
 def test_a_passed_test_rules_its_exercise_out(kb):

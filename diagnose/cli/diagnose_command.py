@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..render.formats import DIAGNOSIS_FORMATS
 from .options import INTERRUPTED, engine_of, kb_option
-
-FORMATS = ("text", "json", "jsonl", "markdown")
 
 
 @click.command("diagnose")
@@ -18,7 +17,7 @@ FORMATS = ("text", "json", "jsonl", "markdown")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(DIAGNOSIS_FORMATS)),
     default="text",
     show_default=True,
     help="text: tables; json: one object (an array for several files); jsonl: one line "
@@ -42,7 +41,7 @@ def diagnose_command(
     Bad files are reported on stderr, one line each, and the good ones are still
     diagnosed; the exit code is 1 if any file was bad.
     """
-    from ..batch import diagnose_files, expand
+    from ..batch import Layout, diagnose_files, expand
     from ..knowledge import load_kb
 
     kb = load_kb(kb_dir)
@@ -52,7 +51,7 @@ def diagnose_command(
         raise click.BadParameter("no *.json answers files found", param_hint="FILE|DIR")
     # one file gives one JSON object; several files, or a folder, give an array
     batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-    outcomes = diagnose_files(files, kb, engine, jobs)
+    outcomes = diagnose_files(files, kb, engine, jobs, Layout(fmt, explain))
     # a bar only while the results go elsewhere (a file, a pipe): on one terminal the
     # two would share lines
     show_bar = len(files) > 1 and sys.stderr.isatty() and not sys.stdout.isatty()
@@ -64,7 +63,7 @@ def diagnose_command(
     problems: list[str] = []  # said after the bar is done, so they are not drawn over
     try:
         with progress as results:
-            bad = _write_outcomes(results, fmt, batch, explain, kb, problems, show_bar)
+            bad = _write_outcomes(results, fmt, batch, problems, show_bar)
         for problem in problems:
             click.echo(problem, err=True)
     except KeyboardInterrupt:
@@ -78,12 +77,9 @@ def diagnose_command(
         sys.exit(1)
 
 
-def _write_outcomes(
-    results, fmt: str, batch: bool, explain: bool, kb, problems: list[str], later: bool
-) -> int:
-    """Print each diagnosis as it comes, and each bad file's problems on stderr (or into
-    `problems`, to say `later`); returns how many files were bad."""
-    from ..render import jsonout
+def _write_outcomes(results, fmt: str, batch: bool, problems: list[str], later: bool) -> int:
+    """Print each diagnosis as it comes (already laid out), and each bad file's problems
+    on stderr (or into `problems`, to say `later`); returns how many files were bad."""
     from ..render.safe import printable
 
     written = bad = 0
@@ -99,24 +95,16 @@ def _write_outcomes(
                 else:
                     click.echo(line, err=True)
             continue
-        diagnosis = outcome.diagnosis
-        if fmt == "json":
-            text = jsonout.to_json(diagnosis.to_dict())
-            if batch:
-                indented = "\n".join("  " + line for line in text.splitlines())
-                click.echo(("," if written else "") + "\n" + indented, nl=False)
-            else:
-                click.echo(text)
-        elif fmt == "jsonl":
-            click.echo(jsonout.to_json_line(diagnosis.to_dict()))
+        text = outcome.output
+        if fmt == "json" and batch:
+            indented = "\n".join("  " + line for line in text.splitlines())
+            click.echo(("," if written else "") + "\n" + indented, nl=False)
+        elif fmt in ("json", "jsonl"):
+            click.echo(text)
         else:
-            if fmt == "markdown":
-                from ..render.markdown import render_diagnosis
-            else:
-                from ..render.text import render_diagnosis
             if written:
                 click.echo("---\n" if fmt == "markdown" else "")
-            click.echo(render_diagnosis(diagnosis, kb, explain=explain), nl=False)
+            click.echo(text, nl=False)
         written += 1
     if fmt == "json" and batch:
         click.echo("\n]")

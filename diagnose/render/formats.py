@@ -3,6 +3,14 @@ and which renderer module lays each out. Light on purpose: the CLI reads it at s
 
 from __future__ import annotations
 
+# `runform diagnose`: format -> the module in diagnose.render whose render_diagnosis lays
+# it out (None: JSON, an object or one line)
+DIAGNOSIS_FORMATS = {
+    "text": "text",
+    "json": None,
+    "jsonl": None,
+    "markdown": "markdown",
+}
 # format -> the module in diagnose.render whose render_program lays it out (None: JSON)
 PROGRAM_FORMATS = {
     "text": "program_text",

@@ -20,6 +20,14 @@ from .errors import RunformError, brief, cut
 from .files import read_json, write_text_atomically
 from .knowledge import KnowledgeBase
 from .knowledge.models import suggest
+from .knowledge.questionnaires import RUNNER_FIELDS
+
+
+def _week(ident: str) -> Any:
+    """A field of the runner's week with the bounds the questionnaires ask it with: the
+    week is defined once, in RUNNER_FIELDS."""
+    field = RUNNER_FIELDS[ident]
+    return Field(None, ge=field.min, le=field.max, description=field.description)
 
 
 class Runner(BaseModel):
@@ -28,10 +36,10 @@ class Runner(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, max_length=200)
-    sessions_per_week: int | None = Field(None, ge=1, le=14)
-    minutes_per_session: int | None = Field(None, ge=10, le=300)
-    height_cm: float | None = Field(None, ge=100, le=230)
-    goal_distance_km: float | None = Field(None, gt=0, le=250)
+    sessions_per_week: int | None = _week("sessions_per_week")
+    minutes_per_session: int | None = _week("minutes_per_session")
+    height_cm: float | None = _week("height_cm")
+    goal_distance_km: float | None = _week("goal_distance_km")
     notes: str | None = Field(None, max_length=5000)
 
     @field_validator("name")

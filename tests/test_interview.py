@@ -310,3 +310,29 @@ def test_the_progress_estimate_is_honest(kb, engine, case):
     total = len(shown)
     assert 0.85 * total <= shown[0].about <= 1.2 * total, (shown[0].about, total)
     assert shown[-1].position == total and shown[-1].about == total
+
+
+def test_the_runner_s_week_is_defined_once():
+    """An interview asks the week with RUNNER_FIELDS; an answers file is read with
+    answers.Runner: the same fields, bounds and whole numbers in both."""
+    from diagnose.answers import Runner
+    from diagnose.knowledge.questionnaires import RUNNER_FIELDS
+
+    for ident, asked in RUNNER_FIELDS.items():
+        field = Runner.model_fields[ident]
+        whole = int in getattr(field.annotation, "__args__", (field.annotation,))
+        assert whole == bool(asked.whole), ident
+        for value, accepted in ((asked.min, True), (asked.max, True), (asked.max + 1, False)):
+            try:
+                Runner.model_validate({ident: value})
+            except ValueError:
+                assert not accepted, (ident, value)
+            else:
+                assert accepted, (ident, value)
+        if asked.min > 0:
+            try:
+                Runner.model_validate({ident: asked.min / 2})
+            except ValueError:
+                pass
+            else:
+                raise AssertionError((ident, "below the minimum accepted"))

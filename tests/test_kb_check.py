@@ -332,3 +332,18 @@ def test_docs_sources_is_made_from_the_knowledge(kb):
     assert docs.read_text(encoding="utf-8") == markdown(kb), (
         "docs/sources.md is out of date: python -m diagnose.knowledge.sources > docs/sources.md"
     )
+
+
+def test_an_id_runform_s_planner_reads_cannot_be_renamed_away(cli_runner, kb_copy):
+    """The ids the Python code relies on (knowledge/vocabulary.py) are required by
+    `kb check`: renamed, the knowledge base is refused instead of a feature silently
+    lost (here the arithmetic of what a higher cadence is worth)."""
+    observations = kb_copy / "rules" / "observations.yaml"
+    observations.write_text(observations.read_text().replace("id: cadence_spm", "id: steps_a_min"))
+    for rules in (kb_copy / "rules").glob("*.yaml"):
+        rules.write_text(rules.read_text().replace("cadence_spm", "steps_a_min"))
+    for questionnaire in (kb_copy / "questionnaires").glob("*.yaml"):
+        questionnaire.write_text(questionnaire.read_text().replace("cadence_spm", "steps_a_min"))
+    result = cli_runner.invoke(cli, ["kb", "check", "--kb", str(kb_copy)])
+    assert result.exit_code == 1
+    assert "observation 'cadence_spm': missing; runform relies on it" in result.stderr

@@ -12,6 +12,7 @@ from ..logic import layers, observations_in, references
 from . import soundness
 from .loader import KnowledgeBase
 from .models import NAMESPACES, Prescription, suggest
+from .vocabulary import REQUIRED
 
 
 def _words(namespace: str) -> str:
@@ -119,6 +120,7 @@ def check(kb: KnowledgeBase) -> list[str]:
             findings.append(f"{at('source', ident)}: source '{ident}': cited by nothing")
     findings += soundness.findings(kb)
     findings += _questionnaire_findings(kb)
+    findings += _vocabulary_findings(kb)
     return sorted(set(findings), key=_by_place)
 
 
@@ -147,6 +149,26 @@ def _start_from_problem(kb: KnowledgeBase, item: Prescription) -> str | None:
 
 
 REQUIRED_QUESTIONNAIRES = ("self-check", "coach-intake")  # `interview` and `intake` use them
+
+
+def _vocabulary_findings(kb: KnowledgeBase) -> list[str]:
+    """The ids runform's code reads (vocabulary.REQUIRED) are there, of the right kind."""
+    findings = []
+    for namespace, required in REQUIRED.items():
+        entities = kb.entities(namespace)
+        for ident, kind in required.items():
+            entity = entities.get(ident)
+            if entity is None:
+                findings.append(
+                    f"rules: {_words(namespace)} '{ident}': missing; runform relies on it"
+                    " (answers files or the program planner: see diagnose/knowledge/vocabulary.py)"
+                )
+            elif kind is not None and entity.kind != kind:
+                findings.append(
+                    f"{kb.where[(namespace, ident)]}: {_words(namespace)} '{ident}': must be"
+                    f" a {kind} observation (the program planner reads it), not {entity.kind}"
+                )
+    return findings
 
 
 def _questionnaire_findings(kb: KnowledgeBase) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..diagnosis import INCOMPLETE, Diagnosis
-from ..knowledge import KnowledgeBase
+from ..knowledge import KnowledgeBase, vocabulary
 from .findings import could_change, found, measured
 from .model import Item, LaterStep, Note, Program, Session, Worth
 from .planning import (
@@ -128,7 +128,7 @@ def build_program(
     today = today or dt.date.today()
     start = start or today + dt.timedelta(days=7 - today.weekday())
     runner = dict(diagnosis.runner if runner is None else runner)
-    no_speed = diagnosis.answers.get("no_speed_work")
+    no_speed = diagnosis.answers.get(vocabulary.NO_SPEED_WORK)
     week = week_of(runner, {"yes": "no", "no": "yes"}.get(no_speed))
     pool = candidates(diagnosis, kb)
     targets = sorted(
@@ -137,7 +137,7 @@ def build_program(
     )
     # balanced-runner-stuck: a runner stuck in corrections lets things be: a few drills
     # at most, no cues to think about, no next steps, no gains sold
-    letting_be = any(a.id == "let_it_be" for a in diagnosis.advice)
+    letting_be = any(a.id == vocabulary.LET_IT_BE for a in diagnosis.advice)
     plan = choose(
         pool,
         targets,
@@ -261,9 +261,10 @@ def build_program(
             runner,
             diagnosis.answers,
             overstriding=max(
-                (d.certainty for d in diagnosis.defects if d.id == "overstriding"), default=0.0
+                (d.certainty for d in diagnosis.defects if d.id == vocabulary.OVERSTRIDING),
+                default=0.0,
             ),
-            short_stride=any(d.id == "short_stride" for d in diagnosis.defects),
+            short_stride=any(d.id == vocabulary.SHORT_STRIDE for d in diagnosis.defects),
         ),
         headline=_headline(diagnosis, bool(plan.placed), letting_be),
         red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],

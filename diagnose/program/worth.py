@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..knowledge import vocabulary
 from .model import Worth
 
 MARATHON_KM = 42.195
@@ -36,7 +37,7 @@ def _step(runner: dict[str, Any], answers: dict[str, Any], short: bool) -> tuple
     """(step length in m, where it comes from): the runner's own measurement, else an
     estimate from height that says it is one; a typical step only when no short stride
     was found (0.0 then: no figure in metres can honestly be given)."""
-    measured = answers.get("stride_length_m")
+    measured = answers.get(vocabulary.STRIDE_LENGTH_M)
     if isinstance(measured, (int, float)) and not isinstance(measured, bool):
         return float(measured), "measured"
     height = runner.get("height_cm")
@@ -68,7 +69,7 @@ def worth_of(
     extra_steps = round(steps * CADENCE_RAISE)
     cadence_gain = round(extra_steps * step)
     both_gain = round(steps * (1 + CADENCE_RAISE) * (step + STRIDE_GAIN_M) - metres)
-    measured_cadence = answers.get("cadence_spm")
+    measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     high_cadence = cadence is not None and cadence > HIGH_CADENCE
     target = round(cadence * (1 + CADENCE_RAISE)) if cadence and not high_cadence else None
@@ -169,7 +170,7 @@ def worth_of(
 def _without_step(km: float, words: str, answers: dict[str, Any]) -> Worth:
     """For a runner with a short stride whose step length is not known: no made-up
     metres, only what the cadence arithmetic gives as a share of the race."""
-    measured_cadence = answers.get("cadence_spm")
+    measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     percent = round(CADENCE_RAISE * 100)
     target = round(cadence * (1 + CADENCE_RAISE)) if cadence and cadence <= HIGH_CADENCE else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +68,6 @@ class Diagnosis:
     # prescriptions withheld (a red flag, an open health screen, or readiness not shown);
     # each says why in details["held_back_because"]
     held_back: list[Finding]
-    unanswered: list[str]  # observation ids whose answer could still change the result
     answers: dict[str, Any]
     runner: dict[str, Any] = field(default_factory=dict)
     questionnaire: str | None = None
@@ -80,6 +81,22 @@ class Diagnosis:
     open_loads: frozenset[str] = frozenset({"gentle", "moderate", "loaded"})
     # prescriptions the rules argue against (a test the runner passes): never offered
     ruled_out: frozenset[str] = frozenset()
+    # how to find the questions whose answer could still change the result: worked out
+    # only when asked for (printouts and the interview ask; the engine alone does not)
+    open_questions: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def unanswered(self) -> list[str]:
+        """Observation ids, not answered or unknown, whose answer could still change the
+        result."""
+        return self.open_questions() if self.open_questions is not None else []
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy for another process carries the questions, not the way to find them
+        state = dict(self.__dict__)
+        state["unanswered"] = self.unanswered
+        state["open_questions"] = None
+        return state
 
     def findings(self) -> list[Finding]:
         return [

@@ -444,7 +444,9 @@ class Engine:
             red_flags=red_flags,
             advice=advice,
             held_back=held_back,
-            unanswered=self.unanswered(answers, engine.certainty, questionnaire),
+            open_questions=functools.partial(
+                self.unanswered, answers, engine.certainty, questionnaire
+            ),
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,

@@ -103,9 +103,11 @@ class QuickReteMatcher(ReteMatcher):
     def build_network(self):
         super().build_network()
         nodes = _all_nodes(self.root_node)
-        self._with_memory = [n for n in nodes if type(n)._reset is not NoMemory._reset]
+        # the nodes with a memory say when a token reaches them: reset wipes only those
+        self._used: dict[int, object] = {}
         for node in nodes:
-            _quicken(node)
+            remembers = type(node)._reset is not NoMemory._reset
+            _quicken(node, self._used if remembers else None)
         for node in nodes:
             # children hold bound methods taken while the network was built: take them
             # again from the quick classes
@@ -137,10 +139,11 @@ class QuickReteMatcher(ReteMatcher):
         return added, removed
 
     def reset(self):
-        # experta walks the whole network (shared nodes many times over) to wipe the few
-        # nodes that have a memory; wipe just those.
-        for node in self._with_memory:
+        # experta walks the whole network (shared nodes many times over) to wipe the
+        # nodes that have a memory; wipe just those a token reached since the last reset.
+        for node in self._used.values():
             node._reset()
+        self._used.clear()
         self._touched = {}
 
 
@@ -214,6 +217,22 @@ def _right(self, token):
     return self._activate_right(_copy(token))
 
 
+# The same for nodes with a memory, which note that they were reached (see reset).
+def _one_input_activate_noted(self, token):
+    self._used[id(self)] = self
+    return self._activate(_copy(token))
+
+
+def _left_noted(self, token):
+    self._used[id(self)] = self
+    return self._activate_left(_copy(token))
+
+
+def _right_noted(self, token):
+    self._used[id(self)] = self
+    return self._activate_right(_copy(token))
+
+
 def _tester_activate(self, token):
     """FeatureTesterNode.activate: test the fact first and copy the token only when it
     passes (experta copies it for every node it visits), then hand it on through the
@@ -238,27 +257,34 @@ def _tester_activate(self, token):
     return None
 
 
-_QUICK: dict[type, type] = {}
+_QUICK: dict[tuple[type, bool], type] = {}
 
 
-def _quick_class(cls: type) -> type:
-    """A subclass of an experta node class with runform's quick entry points."""
-    if cls not in _QUICK:
+def _quick_class(cls: type, noted: bool) -> type:
+    """A subclass of an experta node class with runform's quick entry points (`noted`:
+    for a node with a memory, which notes when a token reaches it)."""
+    if (cls, noted) not in _QUICK:
         methods: dict = {}
         if issubclass(cls, FeatureTesterNode):
             methods["activate"] = _tester_activate
         elif issubclass(cls, OneInputNode):
-            methods["activate"] = _one_input_activate
+            methods["activate"] = _one_input_activate_noted if noted else _one_input_activate
         if issubclass(cls, TwoInputNode):
-            methods.update(activate_left=_left, activate_right=_right)
-        _QUICK[cls] = type(f"Quick{cls.__name__}", (cls,), methods)
-    return _QUICK[cls]
+            methods["activate_left"] = _left_noted if noted else _left
+            methods["activate_right"] = _right_noted if noted else _right
+        _QUICK[(cls, noted)] = type(f"Quick{cls.__name__}", (cls,), methods)
+    return _QUICK[(cls, noted)]
 
 
-def _quicken(node) -> None:
+def _quicken(node, used: dict | None) -> None:
+    """`used`: where a node with a memory notes that a token reached it."""
     if not isinstance(node, (OneInputNode, TwoInputNode)):
         return  # the bus: its entry points are replaced by _dispatch_by_type
-    node.__class__ = _quick_class(type(node))
+    if used is not None and isinstance(node, FeatureTesterNode):
+        raise TypeError("a feature tester with a memory")  # experta's have none
+    node.__class__ = _quick_class(type(node), used is not None)
+    if used is not None:
+        node._used = used
     if isinstance(node, FeatureTesterNode):
         node._test = _quick_test(node.matcher)
 

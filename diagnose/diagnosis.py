@@ -32,6 +32,48 @@ class Support:
         return out
 
 
+@dataclass
+class Exercise:
+    """What a prescribed exercise carries beside its certainty: as the JSON shows it."""
+
+    category: str
+    dose: str | None  # from the runner's own test result when the catalogue says so
+    dose_after_run: str | None
+    minutes: float | None
+    when: list[str]
+    load: str
+    difficulty: int
+    treats: list[str]  # defect, cause and red flag ids it answers
+    follows: list[str]  # the exercises a companion goes with (ankle circles after walks)
+    held_back_because: str | None = None  # "until ...": set when it waits
+
+
+@dataclass
+class Advice:
+    """A piece of advice (let it be, see a clinician...)."""
+
+    text: str
+    treats: list[str]
+    held_back_because: str | None = None
+
+
+@dataclass
+class RedFlagAdvice:
+    advice: str
+
+
+Details = Exercise | Advice | RedFlagAdvice | None
+
+
+def _details_dict(details: Details) -> dict[str, Any]:
+    if details is None:
+        return {}
+    found = dict(details.__dict__)
+    if found.get("held_back_because", "") is None:
+        del found["held_back_because"]  # said only of what waits
+    return found
+
+
 @dataclass(frozen=True)
 class Finding:
     """A defect, cause, prescription, advice item or red flag, with its certainty and trace."""
@@ -41,14 +83,22 @@ class Finding:
     name: str
     certainty: float
     because: tuple[Support, ...]
-    details: dict[str, Any] = field(default_factory=dict)  # category, dose, treats, ...
+    details: Details = None  # by kind: an exercise's dose..., an advice's text...
+
+    @property
+    def treats(self) -> list[str]:
+        return getattr(self.details, "treats", [])
+
+    @property
+    def held_back_because(self) -> str | None:
+        return getattr(self.details, "held_back_because", None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
             "certainty": round(self.certainty, 2),
-            **self.details,
+            **_details_dict(self.details),
             "because": [s.to_dict() for s in self.because],
         }
 
@@ -66,7 +116,7 @@ class Diagnosis:
     red_flags: list[Finding]
     advice: list[Finding]
     # prescriptions withheld (a red flag, an open health screen, or readiness not shown);
-    # each says why in details["held_back_because"]
+    # each says why in its held_back_because
     held_back: list[Finding]
     answers: dict[str, Any]
     runner: dict[str, Any] = field(default_factory=dict)

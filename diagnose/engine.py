@@ -13,7 +13,18 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .diagnosis import CLEAR, INCOMPLETE, RED_FLAG, Diagnosis, Finding, Support
+from .diagnosis import (
+    CLEAR,
+    INCOMPLETE,
+    RED_FLAG,
+    Advice,
+    Details,
+    Diagnosis,
+    Exercise,
+    Finding,
+    RedFlagAdvice,
+    Support,
+)
 from .experta_compat import (
     AND,
     AS,
@@ -345,24 +356,24 @@ class Engine:
             )
         supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
         inputs = self._used(engine, key)
-        details: dict[str, Any] = {}
-        if namespace == "prescription":
-            details = {
-                "category": entity.category,
-                "dose": entity.dose_for(engine.answers) or None,
-                "dose_after_run": entity.dose_after_run.text() if entity.dose_after_run else None,
-                "minutes": entity.minutes,
-                "when": list(entity.when),
-                "load": entity.load,
-                "difficulty": entity.difficulty,
-                "treats": sorted(i for ns, i in inputs if ns in ("defect", "cause", "red_flag")),
-                # the exercises a companion goes with (ankle circles after the foot walks)
-                "follows": sorted(i for ns, i in inputs if ns == "prescription"),
-            }
-            if entity.category == "advice":
-                details = {"text": entity.description, "treats": details["treats"]}
+        details: Details = None
+        treats = sorted(i for ns, i in inputs if ns in ("defect", "cause", "red_flag"))
+        if namespace == "prescription" and entity.category == "advice":
+            details = Advice(entity.description, treats)
+        elif namespace == "prescription":
+            details = Exercise(
+                category=entity.category,
+                dose=entity.dose_for(engine.answers) or None,
+                dose_after_run=entity.dose_after_run.text() if entity.dose_after_run else None,
+                minutes=entity.minutes,
+                when=list(entity.when),
+                load=entity.load,
+                difficulty=entity.difficulty,
+                treats=treats,
+                follows=sorted(i for ns, i in inputs if ns == "prescription"),
+            )
         elif namespace == "red_flag":
-            details = {"advice": entity.advice}
+            details = RedFlagAdvice(entity.advice)
         return Finding(
             namespace, ident, entity.name, engine.certainty[key], tuple(supports), details
         )
@@ -423,18 +434,18 @@ class Engine:
             entity = self.kb.prescriptions[finding.id]
             reason = self._held_back_because(entity, health, open_loads)
             if reason:
-                finding.details["held_back_because"] = reason
+                finding.details.held_back_because = reason
                 held_back.append(finding)
             elif entity.category == "advice":
                 advice.append(finding)
             else:
                 prescriptions.append(finding)
         # a companion waits with what it goes with (ankle circles after held-back walks)
-        waiting = {f.id: f.details["held_back_because"] for f in held_back}
+        waiting = {f.id: f.held_back_because for f in held_back}
         for finding in list(prescriptions):
-            follows = finding.details.get("follows", [])
-            if follows and not finding.details["treats"] and all(f in waiting for f in follows):
-                finding.details["held_back_because"] = waiting[follows[0]]
+            follows = finding.details.follows
+            if follows and not finding.treats and all(f in waiting for f in follows):
+                finding.details.held_back_because = waiting[follows[0]]
                 prescriptions.remove(finding)
                 held_back.append(finding)
         return Diagnosis(

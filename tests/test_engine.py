@@ -96,8 +96,8 @@ def test_trace_names_the_facts_a_rule_fired_on(engine):
 def test_prescriptions_say_what_they_treat(kb, engine):
     diagnosis = engine.run(WEAK)
     for item in diagnosis.prescriptions:
-        assert item.details["treats"], item.id
-        for ident in item.details["treats"]:
+        assert item.treats, item.id
+        for ident in item.treats:
             assert ident in kb.defects or ident in kb.causes or ident in kb.red_flags
 
 

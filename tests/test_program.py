@@ -94,7 +94,7 @@ def test_one_short_session_still_gets_something_useful(kb, engine):
 def test_a_budget_too_small_for_anything_keeps_one_exercise_and_says_so(kb, engine):
     answers = {**SCREEN_CLEAR, "rigid_arms": "yes"}
     diagnosis = diagnose(kb, engine, answers, sessions_per_week=1)
-    shortest = min(p.details["minutes"] for p in diagnosis.prescriptions)
+    shortest = min(p.details.minutes for p in diagnosis.prescriptions)
     program = build_program(
         diagnosis, kb, runner={"sessions_per_week": 1, "minutes_per_session": 10}, today=DAY
     )
@@ -200,7 +200,7 @@ def test_most_certain_causes_and_defects_are_treated_first(kb, engine):
     diagnosis = diagnose(kb, engine, BUSY, sessions_per_week=3, minutes_per_session=60)
     program = build_program(diagnosis, kb, today=DAY)
     treated = {t.id for item in program.items() for t in item.treats}
-    treatable = {t for p in diagnosis.prescriptions for t in p.details["treats"]} & {
+    treatable = {t for p in diagnosis.prescriptions for t in p.treats} & {
         f.id for f in (*diagnosis.defects, *diagnosis.causes)
     }
     ranked = sorted(
@@ -433,7 +433,7 @@ def test_a_runner_below_the_target_starts_from_their_own_hold(kb, engine):
     assert planks and all(i.dose == "3 × 25 s, building to 60 s" for i in planks)
     # the diagnosis gives the same starting dose as the printout
     prescribed = diagnose(kb, engine, answers).find("front_plank")
-    assert prescribed.details["dose"] == "3 × 25 s, building to 60 s"
+    assert prescribed.details.dose == "3 × 25 s, building to 60 s"
 
 
 def test_letting_it_be_sells_no_gains_and_no_next_steps(kb, engine):

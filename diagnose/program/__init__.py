@@ -267,9 +267,9 @@ def build_program(
             short_stride=any(d.id == vocabulary.SHORT_STRIDE for d in diagnosis.defects),
         ),
         headline=_headline(diagnosis, bool(plan.placed), letting_be),
-        red_flags=[Note(f.id, f.name, f.details.get("advice", "")) for f in diagnosis.red_flags],
+        red_flags=[Note(f.id, f.name, f.details.advice) for f in diagnosis.red_flags],
         held_back=[
-            Note(f.id, f.name, f.details.get("held_back_because", "")) for f in diagnosis.held_back
+            Note(f.id, f.name, f.held_back_because or "") for f in diagnosis.held_back
         ],
         health_open=[
             Note(o, kb.observations[o].name, kb.observations[o].description)
@@ -277,7 +277,7 @@ def build_program(
         ],
         later=later,
         also_useful=also_useful,
-        advice=[Note(a.id, a.name, a.details.get("text", "")) for a in advice],
+        advice=[Note(a.id, a.name, a.details.text) for a in advice],
         causes=found(diagnosis.causes, kb, diagnosis.answers),
         defects=found(diagnosis.defects, kb, diagnosis.answers),
         measured=measured(diagnosis, kb),

@@ -86,8 +86,8 @@ def candidates(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Candidate]:
         entity = kb.prescriptions.get(finding.id)
         if entity is None or entity.category == "advice":
             continue
-        treats = frozenset(t for t in finding.details.get("treats", []) if t in conclusions)
-        follows = frozenset(finding.details.get("follows", []))
+        treats = frozenset(t for t in finding.treats if t in conclusions)
+        follows = frozenset(finding.details.follows)
         usable.append(Candidate(finding, entity, treats, position[finding.id], follows))
     return usable
 

@@ -65,9 +65,9 @@ def tables(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Table]:
                 [
                     certainty(f.certainty),
                     f.name,
-                    f.details["category"],
-                    f.details["dose"] or "",
-                    names_of(f.details["treats"], kb),
+                    f.details.category,
+                    f.details.dose or "",
+                    names_of(f.treats, kb),
                 ]
                 for f in diagnosis.prescriptions
             ],
@@ -152,7 +152,7 @@ def held_back_lines(diagnosis: Diagnosis) -> list[str]:
     """What is held back, one line per reason."""
     by_reason: dict[str, list[str]] = {}
     for finding in diagnosis.held_back:
-        reason = finding.details.get("held_back_because", "for now")
+        reason = finding.held_back_because or "for now"
         by_reason.setdefault(reason, []).append(finding.name)
     return [f"Held back {reason}: {'; '.join(names)}." for reason, names in by_reason.items()]
 

@@ -31,7 +31,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
     if diagnosis.red_flags:
         out += ["## Red flags: see a clinician before starting this program", ""]
         out += [
-            f"- **{escape(f.name)}**: {escape(f.details['advice'])}" for f in diagnosis.red_flags
+            f"- **{escape(f.name)}**: {escape(f.details.advice)}" for f in diagnosis.red_flags
         ]
         out.append("")
     health = view.health_lines(diagnosis, kb)
@@ -47,7 +47,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out.append("")
     if diagnosis.advice:
         out += ["## Advice", ""]
-        out += [f"- **{escape(a.name)}**: {escape(a.details['text'])}" for a in diagnosis.advice]
+        out += [f"- **{escape(a.name)}**: {escape(a.details.text)}" for a in diagnosis.advice]
         out.append("")
     ready = view.readiness_line(diagnosis)
     if ready:

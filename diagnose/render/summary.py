@@ -22,7 +22,7 @@ def _named(findings, limit: int = TOP) -> str:
 def render_summary(diagnosis: Diagnosis, program: Program) -> str:
     out = ["Your result", "===========", "Coaching guidance, not a medical diagnosis.", ""]
     for flag in diagnosis.red_flags:
-        out.append(wrap(f"! {flag.name}: {flag.details['advice']}", "", "  "))
+        out.append(wrap(f"! {flag.name}: {flag.details.advice}", "", "  "))
     if program.health_open:
         names = "; ".join(note.name for note in program.health_open)
         out.append(wrap(f"? Health questions unanswered: {names}.", "", "  "))

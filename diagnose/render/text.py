@@ -33,7 +33,7 @@ def render_diagnosis(
     if diagnosis.red_flags:
         out.append("RED FLAGS: see a clinician before starting this program.")
         for flag in diagnosis.red_flags:
-            out.append(_wrap(f"! {flag.name}: {flag.details['advice']}"))
+            out.append(_wrap(f"! {flag.name}: {flag.details.advice}"))
         out.append("")
 
     health = view.health_lines(diagnosis, kb)
@@ -51,7 +51,7 @@ def render_diagnosis(
     if diagnosis.advice:
         out.append("Advice")
         for item in diagnosis.advice:
-            out.append(_wrap(f"- {item.name}: {item.details['text']}"))
+            out.append(_wrap(f"- {item.name}: {item.details.text}"))
         out.append("")
     ready = view.readiness_line(diagnosis)
     if ready:

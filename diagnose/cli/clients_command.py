@@ -42,33 +42,33 @@ def _listing(findings: list[dict]) -> str:
 def clients_command(db_path, fmt):
     """List clients: assessments, last date, defects still open (and those the last
     assessment did not check again)."""
-    from ..progress import compare
     from ..render.terminal import table
+    from ..usecases import client_list
 
     with open_store(db_path) as store:
-        summaries = store.clients()
-        unchecked = {}
-        for summary in summaries:
-            found = store.assessments(summary.name) if summary.assessments > 1 else []
-            if len(found) > 1:
-                changes = compare(found[-2].diagnosis, found[-1].diagnosis, found[-1].answers)
-                unchecked[summary.name] = [
-                    c.name for c in changes["defects"] if c.status == "not checked"
-                ]
+        lines = client_list(store)
     if fmt == "json":
-        click.echo(to_json([s.__dict__ for s in summaries]))
+        click.echo(to_json([line.summary.__dict__ for line in lines]))
         return
-    if not summaries:
+    if not lines:
         click.echo("No clients yet. Start with: runform intake NAME")
         return
 
-    def open_defects(summary) -> str:
-        shown = "; ".join(summary.open_defects) or "none"
-        if missed := unchecked.get(summary.name):
+    def open_defects(line) -> str:
+        shown = "; ".join(line.summary.open_defects) or "none"
+        if missed := line.not_checked:
             shown += f" ({len(missed)} not checked: {'; '.join(missed)})"
         return shown
 
-    rows = [[s.name, s.assessments, _date(s.last_taken_at), open_defects(s)] for s in summaries]
+    rows = [
+        [
+            line.summary.name,
+            line.summary.assessments,
+            _date(line.summary.last_taken_at),
+            open_defects(line),
+        ]
+        for line in lines
+    ]
     click.echo(table(rows, ["client", "assessments", "last", "open defects"], [22, 11, 10, 40]))
 
 
@@ -84,24 +84,25 @@ def history_command(name, db_path, kb_dir, fmt):
     conclude differently from the same answers.
     """
     from ..knowledge import load_kb
-    from ..records import today_differs
     from ..render.terminal import wrap
+    from ..usecases import client_history
 
-    with open_store(db_path) as store:
-        assessments = store.assessments(name)
-        client = store.client_name(name)
     kb = load_kb(kb_dir)
-    later = {a.number: today_differs(a, kb) for a in assessments}
+    with open_store(db_path) as store:
+        history = client_history(store, name, kb)
+    later = history.today_differs
     if fmt == "json":
         data = {
-            "client": client,
-            "knowledge_base": kb.version,
-            "assessments": [{**a.to_dict(), "today_differs": later[a.number]} for a in assessments],
+            "client": history.client,
+            "knowledge_base": history.knowledge_base,
+            "assessments": [
+                {**a.to_dict(), "today_differs": later[a.number]} for a in history.assessments
+            ],
         }
         click.echo(to_json(data))
         return
-    click.echo(f"{client}: {_count(len(assessments), 'assessment')}")
-    for a in assessments:
+    click.echo(f"{history.client}: {_count(len(history.assessments), 'assessment')}")
+    for a in history.assessments:
         click.echo(f"\n#{a.number}  {_date(a.taken_at)}  ({a.questionnaire or 'answers'})")
         click.echo(wrap(f"Defects: {_listing(a.diagnosis.get('defects', []))}", "  "))
         click.echo(wrap(f"Causes: {_listing(a.diagnosis.get('causes', []))}", "  "))
@@ -128,31 +129,18 @@ def history_command(name, db_path, kb_dir, fmt):
 @format_option
 def compare_command(name, first, second, db_path, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
-    from ..errors import RunformError
-    from ..progress import compare
     from ..render.terminal import table, wrap
+    from ..usecases import changes_between, pair_to_compare
 
     with open_store(db_path) as store:
-        assessments = store.assessments(name)
-        if len(assessments) < 2 and (first is None or second is None):
-            raise RunformError(
-                f"{store.client_name(name)} has {_count(len(assessments), 'assessment')};"
-                " comparing needs two"
-            )
-        after = store.assessment(name, second if second is not None else -1)
-        if first is None and after.number == 1:
-            raise RunformError(
-                "assessment 1 is the first: nothing before it to compare with "
-                "(use --to with a later assessment)"
-            )
-        before = store.assessment(name, first if first is not None else after.number - 1)
-        if before.number >= after.number:
-            raise click.BadParameter(
-                f"compare goes from an earlier assessment to a later one"
-                f" (from {before.number} to {after.number})",
-                param_hint="'--from'",
-            )
-    changes = compare(before.diagnosis, after.diagnosis, after.answers)
+        before, after = pair_to_compare(store, name, first, second)
+    if before.number >= after.number:
+        raise click.BadParameter(
+            f"compare goes from an earlier assessment to a later one"
+            f" (from {before.number} to {after.number})",
+            param_hint="'--from'",
+        )
+    changes = changes_between(before, after)
     if fmt == "json":
         data = {
             "client": after.client,

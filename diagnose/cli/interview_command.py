@@ -245,6 +245,7 @@ def intake_command(
     from ..interview import Interview
     from ..knowledge import load_kb
     from ..store import clean_name
+    from ..usecases import keep_assessment
     from .interactive import default_save_path, interact
 
     if no_input and not answers_file:
@@ -277,14 +278,7 @@ def intake_command(
             )
             diagnosis = interact(interview, save_path, hint, again)
             answers = interview.answers()
-        assessment = store.add_assessment(
-            name,
-            runner=answers.runner,
-            answers=answers.values,
-            diagnosis=diagnosis.to_dict(),
-            questionnaire=chosen.id,
-            kb_version=kb.version,
-        )
+        assessment = keep_assessment(store, name, answers, diagnosis, chosen.id, kb)
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)
         saved = save_path if save_path is not None and save_path.exists() else None

@@ -94,25 +94,18 @@ def program_command(
     to_stdout = printout_destination(fmt, output)
     claim_output(output, force, answers_file, *(database_files(db_path) if client else []))
 
-    from ..answers import parse_answers, read_answers
+    from ..answers import read_answers
     from ..knowledge import load_kb
-    from ..program import build_program
     from ..program.printout import render_program, save_program
+    from ..usecases import program_for, stored_answers
 
     kb = load_kb(kb_dir)
     if answers_file is not None:
         answers = read_answers(answers_file, kb)
     else:
         with open_store(db_path) as store:
-            stored = store.assessment(client, number)
-        runner = {**stored.runner, "name": stored.client}  # the client record names them
-        data = {"questionnaire": stored.questionnaire, "runner": runner, "answers": stored.answers}
-        source = f"{stored.client}, assessment {stored.number} ({stored.taken_at[:10]})"
-        answers = parse_answers(data, kb, source)
-    diagnosis = engine_of(kb).run(
-        answers.values, answers.runner, answers.questionnaire, answers.source
-    )
-    program = build_program(diagnosis, kb, start=start)
+            answers = stored_answers(store, client, number, kb)
+    program = program_for(answers, kb, engine_of(kb), start)
 
     if to_stdout:
         echo_printout(render_program(program, fmt))

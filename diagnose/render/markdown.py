@@ -30,9 +30,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
     out += [f"*{escape(view.GUIDANCE)}*", ""]
     if diagnosis.red_flags:
         out += ["## Red flags: see a clinician before starting this program", ""]
-        out += [
-            f"- **{escape(f.name)}**: {escape(f.details.advice)}" for f in diagnosis.red_flags
-        ]
+        out += [f"- **{escape(f.name)}**: {escape(f.details.advice)}" for f in diagnosis.red_flags]
         out.append("")
     health = view.health_lines(diagnosis, kb)
     if health:

@@ -1,0 +1,122 @@
+"""What runform does, one function per use, without the command line.
+
+The click commands parse their options, call one of these and lay out what it returns;
+everything here takes plain values (an open Store, a loaded knowledge base) and returns
+typed results, and raises RunformError for anything the user can fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import Answers, parse_answers
+from .diagnosis import Diagnosis
+from .errors import RunformError
+from .knowledge import KnowledgeBase
+from .progress import Change, compare
+from .store import Assessment, ClientSummary, Store
+
+
+@dataclass
+class ClientLine:
+    summary: ClientSummary
+    not_checked: list[str]  # defects the last assessment did not check again
+
+
+def client_list(store: Store) -> list[ClientLine]:
+    """Every client, with the defects still open and those left unchecked last time."""
+    lines = []
+    for summary in store.clients():
+        found = store.assessments(summary.name) if summary.assessments > 1 else []
+        not_checked = []
+        if len(found) > 1:
+            changes = compare(found[-2].diagnosis, found[-1].diagnosis, found[-1].answers)
+            not_checked = [c.name for c in changes["defects"] if c.status == "not checked"]
+        lines.append(ClientLine(summary, not_checked))
+    return lines
+
+
+@dataclass
+class History:
+    client: str
+    knowledge_base: str  # today's version
+    assessments: list[Assessment]
+    # by assessment number: what today's knowledge concludes differently from its answers
+    today_differs: dict[int, list[str]]
+
+
+def client_history(store: Store, name: str, kb: KnowledgeBase) -> History:
+    from .records import today_differs
+
+    assessments = store.assessments(name)
+    return History(
+        store.client_name(name),
+        kb.version,
+        assessments,
+        {a.number: today_differs(a, kb) for a in assessments},
+    )
+
+
+def pair_to_compare(
+    store: Store, name: str, first: int | None = None, second: int | None = None
+) -> tuple[Assessment, Assessment]:
+    """The two assessments to compare (default: the last two), in the order given: the
+    caller says when the first is not the earlier."""
+    assessments = store.assessments(name)
+    if len(assessments) < 2 and (first is None or second is None):
+        count = len(assessments)
+        raise RunformError(
+            f"{store.client_name(name)} has {count} assessment{'' if count == 1 else 's'};"
+            " comparing needs two"
+        )
+    after = store.assessment(name, second if second is not None else -1)
+    if first is None and after.number == 1:
+        raise RunformError(
+            "assessment 1 is the first: nothing before it to compare with "
+            "(use --to with a later assessment)"
+        )
+    before = store.assessment(name, first if first is not None else after.number - 1)
+    return before, after
+
+
+def changes_between(before: Assessment, after: Assessment) -> dict[str, list[Change]]:
+    """What resolved, persists and is new, by kind (defects, causes, red flags)."""
+    return compare(before.diagnosis, after.diagnosis, after.answers)
+
+
+def stored_answers(store: Store, name: str, number: int | None, kb: KnowledgeBase) -> Answers:
+    """A client's assessment read back as an answers file, named by the client record."""
+    stored = store.assessment(name, number)
+    runner = {**stored.runner, "name": stored.client}  # the client record names them
+    data = {"questionnaire": stored.questionnaire, "runner": runner, "answers": stored.answers}
+    source = f"{stored.client}, assessment {stored.number} ({stored.taken_at[:10]})"
+    return parse_answers(data, kb, source)
+
+
+def program_for(answers: Answers, kb: KnowledgeBase, engine: Any, start: dt.date | None = None):
+    """The corrective program of a runner's answers, laid over their week."""
+    from .program import build_program
+
+    diagnosis = engine.run(answers.values, answers.runner, answers.questionnaire, answers.source)
+    return build_program(diagnosis, kb, start=start)
+
+
+def keep_assessment(
+    store: Store,
+    name: str,
+    answers: Answers,
+    diagnosis: Diagnosis,
+    questionnaire: str,
+    kb: KnowledgeBase,
+) -> Assessment:
+    """An intake kept as the client's next numbered assessment."""
+    return store.add_assessment(
+        name,
+        runner=answers.runner,
+        answers=answers.values,
+        diagnosis=diagnosis.to_dict(),
+        questionnaire=questionnaire,
+        kb_version=kb.version,
+    )

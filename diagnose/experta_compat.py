@@ -28,12 +28,13 @@ try:
         P,
         Rule,
     )
+    from experta.activation import Activation
     from experta.matchers import ReteMatcher
     from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
     from experta.matchers.rete.check import FeatureCheck, TypeCheck
     from experta.matchers.rete.mixins import NoMemory
-    from experta.matchers.rete.nodes import FeatureTesterNode
-    from experta.matchers.rete.token import Token
+    from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+    from experta.matchers.rete.token import Token, TokenInfo
     from experta.strategies import DepthStrategy
 finally:
     if not _had_alias:
@@ -257,6 +258,45 @@ def _tester_activate(self, token):
     return None
 
 
+class QuickActivation(Activation):
+    """experta's Activation with its hash worked out once (experta hashes the rule, the
+    facts and the context again each time the activation is looked up in a set)."""
+
+    def __init__(self, rule, facts, context):
+        super().__init__(rule, facts, context)
+        self._hash = hash((rule, frozenset(self.facts), frozenset(self.context.items())))
+
+    def __hash__(self):
+        return self._hash
+
+    __eq__ = Activation.__eq__
+
+
+def _conflict_set_activate(self, token):
+    """ConflictSetNode._activate, making QuickActivations (the same bookkeeping)."""
+    info = TokenInfo(token.data, token.context)
+    activation = QuickActivation(
+        self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)}
+    )
+    if token.tag is Token.TagType.VALID:
+        if info not in self.memory:
+            self.memory.add(info)
+            if activation in self.removed:
+                self.removed.remove(activation)
+            else:
+                self.added.add(activation)
+    else:
+        try:
+            self.memory.remove(info)
+        except ValueError:  # as experta has it
+            pass
+        else:
+            if activation in self.added:
+                self.added.remove(activation)
+            else:
+                self.removed.add(activation)
+
+
 _QUICK: dict[tuple[type, bool], type] = {}
 
 
@@ -272,6 +312,8 @@ def _quick_class(cls: type, noted: bool) -> type:
         if issubclass(cls, TwoInputNode):
             methods["activate_left"] = _left_noted if noted else _left
             methods["activate_right"] = _right_noted if noted else _right
+        if issubclass(cls, ConflictSetNode):
+            methods["_activate"] = _conflict_set_activate
         _QUICK[(cls, noted)] = type(f"Quick{cls.__name__}", (cls,), methods)
     return _QUICK[(cls, noted)]
 

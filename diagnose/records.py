@@ -7,16 +7,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .answers import parse_answers
-from .errors import RunformError, brief
+from .answers import Runner, parse_answers
+from .errors import RunformError, brief, cut
 from .knowledge import KnowledgeBase
+from .knowledge.models import CATEGORIES, LOADS, SLOTS
+from .plain import plain
 from .store import EXPORT_FORMAT, EXPORT_VERSION
 
 Certainty = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1, le=1)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(plain)]
+Text = Annotated[str, Field(max_length=2000), AfterValidator(plain)]
 # an id of the knowledge base (it may since have been renamed: any word of this shape)
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
 Whole = Annotated[int, Field(strict=True)]
@@ -28,9 +30,9 @@ class StoredSupport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rule: Name
-    reason: str = Field(max_length=2000)
+    reason: Text
     certainty: Certainty
-    facts: list[Annotated[str, Field(max_length=500)]]
+    facts: list[Annotated[str, Field(max_length=500), AfterValidator(plain)]]
     counted: Annotated[bool, Field(strict=True)] = True
 
 
@@ -44,12 +46,12 @@ class StoredFinding(BaseModel):
     name: Name
     certainty: Annotated[Certainty, Field(ge=0)]
     because: list[StoredSupport] = Field(default_factory=list)
-    category: Id | None = None
+    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
     dose: Text | None = None
     dose_after_run: Text | None = None
     minutes: Annotated[float, Field(allow_inf_nan=False, ge=0, le=600)] | None = None
-    when: list[Id] = Field(default_factory=list, max_length=20)
-    load: Id | None = None
+    when: list[Literal[SLOTS]] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
+    load: Literal[LOADS] | None = None  # type: ignore[valid-type]
     difficulty: Annotated[Whole, Field(ge=0, le=10)] | None = None
     treats: list[Id] = Field(default_factory=list, max_length=200)
     follows: list[Id] = Field(default_factory=list, max_length=200)
@@ -73,9 +75,7 @@ class StoredDiagnosis(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: Text | None = None
-    runner: dict[Annotated[str, Field(max_length=100)], str | float | None] = Field(
-        default_factory=dict, max_length=50
-    )
+    runner: Runner = Field(default_factory=Runner)
     health_screen: HealthScreen | None = None
     defects: list[StoredFinding]
     causes: list[StoredFinding]
@@ -115,6 +115,8 @@ class ExportedAssessment(BaseModel):
             raise ValueError("expected a date and time like 2026-03-01T09:30:00+00:00") from None
         if moment > datetime.now(UTC) + timedelta(days=1):
             raise ValueError(f"{value} is in the future")
+        if moment.year < 1900:
+            raise ValueError(f"{value} is before any runner's records (1900)")
         return value
 
 
@@ -148,7 +150,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
         export = ClientExport.model_validate(data)
     except ValidationError as exc:
         problems = [
-            f"{source}: {'.'.join(str(p) for p in error['loc'])}: "
+            f"{source}: {'.'.join(cut(p) for p in error['loc'])}: "
             + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]

@@ -12,6 +12,7 @@ import difflib
 import functools
 import json
 import os
+import re
 import sqlite3
 import time
 import unicodedata
@@ -85,10 +86,18 @@ def _connect(target: str | Path, uri: bool = False) -> sqlite3.Connection:
     )
 
 
+JOURNALS = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a database
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
 def _connect_for_reading(path: Path) -> sqlite3.Connection:
     """Open without the right to change anything. A database in WAL mode needs its
     shared-memory file beside it even to be read; on read-only storage, where no one
-    can be writing it, it is read as immutable instead."""
+    can be writing it, it is read as immutable instead, unless changes wait in its
+    write-ahead log (an immutable read would silently leave them out)."""
     uri = path.resolve().as_uri() + "?mode=ro"
     db = _connect(uri, uri=True)
     try:
@@ -98,6 +107,12 @@ def _connect_for_reading(path: Path) -> sqlite3.Connection:
         db.close()
         if os.access(path.resolve().parent, os.W_OK):
             raise
+    wal = _beside(path, "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RunformError(
+            f"{path}: on read-only storage, with changes still in {wal.name} that cannot be"
+            " read there: copy the database and its -wal file to a writable folder"
+        )
     return _connect(uri + "&immutable=1", uri=True)
 
 
@@ -187,9 +202,11 @@ class Store:
         self.path = Path(path)
         self.writable = writable
         try:
-            if self.path.exists() and not self.path.is_file():
-                # a folder, a device, a pipe (which would hang): never a database
-                raise RunformError(f"{self.path}: not a client database (not a regular file)")
+            for part in (self.path, *(_beside(self.path, s) for s in JOURNALS)):
+                if part.exists() and not part.is_file():
+                    # a folder, a device, a pipe (which would hang): never a database
+                    # or one of its journals
+                    raise RunformError(f"{part}: not a client database file (not a regular file)")
             if writable:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = _connect(self.path)
@@ -542,5 +559,12 @@ def _difference(stored: tuple[dict, ...], new: tuple[dict, ...]) -> str:
     return shown + (f" and {len(changes) - 5} more" if len(changes) > 5 else "")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """JSON for a column. A file name's bytes that are not UTF-8 (lone surrogates in
+    Python) cannot be stored as text: each is kept as U+FFFD, the replacement character,
+    so the record stays readable, exportable and importable."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _SURROGATE.sub("\ufffd", text)

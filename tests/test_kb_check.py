@@ -186,7 +186,9 @@ def test_orphans_are_reported(cli_runner, kb_copy):
     assert "rules/zz_orphans.yaml:19: cause 'lonely_cause': leads to no prescription" in out
 
 
-def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
+def test_a_failing_example_stops_every_command(cli_runner, kb_copy, tmp_path):
+    """A rule that does not do what its examples say is not used: by `kb test`, which
+    names the example, nor by any other command."""
     (kb_copy / "rules" / "zz_wrong.yaml").write_text(
         textwrap.dedent(
             """\
@@ -203,13 +205,18 @@ def test_failing_example_is_reported_by_kb_test(cli_runner, kb_copy):
             """
         )
     )
-    result = cli_runner.invoke(cli, ["kb", "test", "--kb", str(kb_copy)])
-    assert result.exit_code == 1
-    assert (
-        "FAIL  rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expects the rule"
-        " to fire, but it did not fire (given no_speed_work=no)" in result.output
-    )
-    assert re.search(r"\d+ passed, 1 failed", result.output)
+    answers = tmp_path / "a.json"
+    answers.write_text('{"answers": {"no_speed_work": "yes"}}')
+    for args in (["kb", "test"], ["kb", "check"], ["diagnose", str(answers)]):
+        result = cli_runner.invoke(cli, [*args, "--kb", str(kb_copy)])
+        assert result.exit_code == 1
+        assert (
+            "rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expects the rule"
+            " to fire, but it did not fire (given no_speed_work=no)" in result.stderr
+        )
+        assert "1 rule example(s) fail: runform will not use the knowledge base" in (
+            result.stderr
+        )
 
 
 @pytest.mark.parametrize("command", [["kb", "check"], ["kb", "test"], ["diagnose", "x.json"]])

@@ -377,6 +377,14 @@ def test_long_field_names_are_cut_short_in_messages(tmp_path):
         (("number",), True, "assessments.0.number"),
         (("number",), 0, "assessments.0.number"),
         (("number",), 10**400, "assessments.0.number"),
+        (("diagnosis", "defects", 0, "because", 0, "reason"), "x\x1b[2Jy", "because.0.reason"),
+        (("diagnosis", "defects", 0, "because", 0, "reason"), "a\u202eb", "because.0.reason"),
+        (("diagnosis", "defects", 0, "name"), "Heel\x9b31m", "defects.0.name"),
+        (("diagnosis", "prescriptions", 0, "category"), "junk", "prescriptions.0.category"),
+        (("diagnosis", "prescriptions", 0, "when"), ["junk"], "prescriptions.0.when.0"),
+        (("diagnosis", "runner", "zz"), 1, "diagnosis.runner.zz"),
+        (("diagnosis", "x" * 10_000), 1, "diagnosis.xxxx"),
+        (("taken_at",), "0001-01-01T00:00:00+00:00", "taken_at"),
     ],
 )
 def test_an_import_checks_every_field_of_a_stored_diagnosis(tmp_path, where, value, said):

@@ -364,7 +364,7 @@ def test_a_database_path_that_is_no_file_is_refused_without_waiting(tmp_path, an
             assert result.exit_code == 2 and "is a directory" in result.stderr, result.stderr
         else:
             assert result.exit_code == 1
-            assert "not a client database (not a regular file)" in result.stderr
+            assert "not a client database file (not a regular file)" in result.stderr
     assert not Path("/dev/null-journal").exists()
 
 
@@ -431,3 +431,81 @@ def test_json_output_stays_valid_utf8_for_a_file_name_that_is_not(tmp_path, answ
     assert done.returncode == 0
     data = json.loads(done.stdout.decode("utf-8"))  # strict: fails on stray bytes
     assert data["source"].endswith("\udcff\udcfe.json")
+
+
+def test_a_pipe_beside_the_database_is_refused_without_waiting(tmp_path, answers):
+    db = tmp_path / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    os.mkfifo(tmp_path / "r.db-journal")
+    for args in (["clients"], ["intake", "Bob", "--answers", answers, "--no-input"]):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 1
+        assert "r.db-journal: not a client database file (not a regular file)" in result.stderr
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not __import__("shutil").which("unshare"), reason="needs root's mounts"
+)
+def test_changes_waiting_in_the_wal_on_read_only_storage_are_not_left_out_silently(
+    tmp_path, answers
+):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "r.db"
+    assert run("intake", "Bob", "--answers", answers, "--no-input", "--db", db).exit_code == 0
+    # a writer killed before its checkpoint: the last change is only in r.db-wal
+    killed = (
+        "import os, sqlite3; c = sqlite3.connect(%r, isolation_level=None);"
+        " c.execute('PRAGMA wal_autocheckpoint = 0');"
+        " c.execute(\"UPDATE clients SET created_at = 'x'\"); os._exit(0)" % str(db)
+    )
+    subprocess.run([sys.executable, "-c", killed], check=True)
+    assert (folder / "r.db-wal").stat().st_size > 0
+    (folder / "r.db-shm").unlink(missing_ok=True)
+    script = (
+        f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} &&"
+        f" {sys.executable} -m diagnose clients --db {db}"
+    )
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+    if "not permitted" in done.stderr or "permission denied" in done.stderr.lower():
+        pytest.skip("mounts are not allowed here")
+    assert done.returncode == 1
+    assert "changes still in r.db-wal" in done.stderr
+
+
+def test_a_pdf_printout_named_after_a_terminal_is_refused_before_anything_is_kept(
+    tmp_path, answers
+):
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    link = tmp_path / "tty.pdf"
+    link.symlink_to("/dev/tty")
+    db = tmp_path / "r.db"
+    command = [sys.executable, "-m", "diagnose", "intake", "Bob", "--answers", str(answers)]
+    command += ["--no-input", "--db", str(db), "--printout", str(link), "--force"]
+    child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
+    child.expect_exact("a PDF is not for the terminal")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "%PDF" not in (child.before or "")
+    assert not db.exists()
+
+
+def test_an_intake_from_a_file_name_that_is_not_utf8_is_kept_and_moves(tmp_path, answers):
+    odd = os.fsencode(tmp_path) + b"/\xff\xfe.json"
+    with open(odd, "wb") as out:
+        out.write(answers.read_bytes())
+    db, other = tmp_path / "r.db", tmp_path / "other.db"
+    shown = os.fsdecode(odd)
+    assert run("intake", "Bob", "--answers", shown, "--no-input", "--db", db).exit_code == 0
+    exported = tmp_path / "bob.json"
+    assert run("export", "Bob", "--db", db, "-o", exported).exit_code == 0
+    source = json.loads(exported.read_text())["assessments"][0]["diagnosis"]["source"]
+    assert source.endswith("\ufffd\ufffd.json")
+    assert "1 assessment imported" in run("import", exported, "--db", other).stdout
+    assert "1 already there" in run("import", exported, "--db", other).stdout

@@ -302,7 +302,9 @@ def test_a_yaml_merge_key_is_refused(tmp_path):
     assert "a merge key (<<): write the keys out in full" in refused(root)
 
 
-@pytest.mark.parametrize("text", ["\x1b]0;PWN\x07", "\x1b[2J", "\u202e", "a\x9b31m", "\u200b"])
+@pytest.mark.parametrize(
+    "text", ["\x1b]0;PWN\x07", "\x1b[2J", "\u202e", "a\x9b31m", "\u200b", "\u2028"]
+)
 def test_knowledge_text_with_terminal_controls_is_refused(tmp_path, text):
     quoted = json.dumps("Hurts " + text)  # a JSON string is a YAML double-quoted one
     root = _tiny_rules_with(tmp_path, "because: ", f"because: {quoted} #")
@@ -341,3 +343,29 @@ def test_every_command_refuses_what_kb_check_refuses(kb_copy, tmp_path):
         assert result.exit_code == 1, args
         assert "problem(s) in the knowledge base" in result.stderr
         assert "bounding_for_power" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "rewired",
+    [
+        '{obs: swelling, is: "yes"}',
+        '{not: {obs: pain_sharp, is: "yes"}}',
+        '{obs: pain_sharp, is: "no"}',
+    ],
+)
+def test_a_red_flag_rule_rewired_against_its_examples_is_refused(kb_copy, tmp_path, rewired):
+    """Sharp pain raised by swelling instead, or by its absence: the rule's own examples
+    fail, and no command uses the knowledge base (a runner in sharp pain would get a
+    normal week)."""
+    path = kb_copy / "rules" / "red_flags.yaml"
+    text = path.read_text()
+    original = 'when: {obs: pain_sharp, is: "yes"}'
+    assert original in text
+    path.write_text(text.replace(original, f"when: {rewired}", 1))
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"answers": {"pain_sharp": "yes"}}))
+    for args in (["diagnose", str(answers)], ["program", str(answers)]):
+        result = CliRunner().invoke(cli, [*args, "--kb", str(kb_copy)])
+        assert result.exit_code == 1, args
+        assert "rule example(s) fail: runform will not use the knowledge base" in result.stderr
+        assert "red_flag_sharp_pain" in result.stderr

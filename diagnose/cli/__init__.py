@@ -47,6 +47,12 @@ class RunformGroup(click.Group):
             raise _harmless(exc) from None
 
     def invoke(self, ctx: click.Context):
+        # a file name's bytes that are not UTF-8 are shown as \x.. escapes, never a
+        # UnicodeEncodeError halfway through a result
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
         try:
             return super().invoke(ctx)
         except RunformError as exc:

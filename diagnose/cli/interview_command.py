@@ -10,7 +10,7 @@ import click
 
 from .options import (
     answers_option,
-    claim_output,
+    claim_printout,
     database_files,
     db_option,
     engine_of,
@@ -74,7 +74,7 @@ def _printout(diagnosis, kb, printout: str | None, reads: list) -> None:
             while True:
                 printout = click.prompt("File (.pdf, .html, .md, .txt or .ics)", default=default)
                 try:
-                    claim_output(printout, False, *reads)
+                    claim_printout(printout, False, *reads)
                     break
                 except RunformError as exc:
                     click.echo(printable(f"{exc} Another name, or Ctrl-C to skip."), err=True)
@@ -173,7 +173,7 @@ def interview_command(
     if name is not None:
         _check_name(name)
     reads = [answers_file, save_file, resume_file]
-    claim_output(printout, force, *reads)
+    claim_printout(printout, force, *reads)
     kb = load_kb(kb_dir)
     given = read_answers(resume_file or answers_file, kb) if (resume_file or answers_file) else None
     if questionnaire is not None and questionnaire not in kb.questionnaires:
@@ -253,7 +253,7 @@ def intake_command(
     if not no_input:
         _fresh_save_path(save_file, f"pre-fill from it with --answers {save_file}")
     reads = [answers_file, save_file, *database_files(db_path)]
-    claim_output(printout, force, *reads)
+    claim_printout(printout, force, *reads)
     name = clean_name(name)
     kb = load_kb(kb_dir)
     chosen = _questionnaire(kb, "coach-intake")

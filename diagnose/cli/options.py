@@ -147,8 +147,24 @@ force_option = click.option(
 
 def database_files(db_path: str | None) -> list[str]:
     """A client database and the journal files SQLite keeps beside it: all are read."""
+    from ..store import JOURNALS
+
     db = db_path or default_db()
-    return [db, *(db + suffix for suffix in ("-wal", "-shm", "-journal"))]
+    return [db, *(db + suffix for suffix in JOURNALS)]
+
+
+def claim_printout(path: str | None, force: bool, *reads: str | os.PathLike[str] | None) -> None:
+    """claim_output for a program printout named by its file (--printout): its format
+    must be one runform writes, and a PDF never goes to a terminal, whatever its name."""
+    from ..errors import RunformError
+    from ..program.printout import format_for
+    from ..render.formats import BINARY
+
+    claim_output(path, force, *reads)
+    if path is None:
+        return
+    if format_for(path, None) in BINARY and _is_terminal(path):
+        raise RunformError(f"{path}: a terminal: a PDF is not for the terminal")
 
 
 def claim_output(path: str | None, force: bool, *reads: str | os.PathLike[str] | None) -> None:

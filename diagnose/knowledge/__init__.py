@@ -11,8 +11,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import RunformError
+from ..files import read_bytes
 from . import safety
 from .loader import KnowledgeBase, Where, content_hash, load
+
+MAX_CACHED_BYTES = 50_000_000  # the bundled knowledge base pickles to about 330 KB
 
 __all__ = ["KnowledgeBase", "Where", "bundled_root", "load_kb", "resolve_root"]
 
@@ -47,7 +50,9 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
         return _load_safe(root)
     cached = _cache_dir() / f"kb-{fingerprint}.pickle"
     try:
-        kb = pickle.loads(cached.read_bytes())
+        # a regular file of a sane size only (a pipe or a link to a device put there
+        # must not hang or fill memory); any trouble: parse the files again
+        kb = pickle.loads(read_bytes(cached, str(cached), MAX_CACHED_BYTES))
         if isinstance(kb, KnowledgeBase):
             return kb
     except Exception:  # noqa: BLE001  (a damaged copy of any kind: parse the files again)
@@ -81,6 +86,17 @@ def _load_safe(root: Path) -> KnowledgeBase:
     if unsound:
         raise RunformError(
             f"{len(unsound)} problem(s) in the knowledge base: runform will not use it", unsound
+        )
+    # each rule does what its examples say (a red-flag rule rewired to another answer,
+    # or turned round, fails its own): 0.2 s, once per content
+    from ..engine import engine_for
+    from ..kbtest import run_examples
+
+    failing = [o.describe() for o in run_examples(kb, engine_for(kb)) if not o.passed]
+    if failing:
+        raise RunformError(
+            f"{len(failing)} rule example(s) fail: runform will not use the knowledge base",
+            failing,
         )
     return kb
 

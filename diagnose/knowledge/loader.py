@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import RunformError, brief
 from ..files import read_bytes, read_text
+from ..plain import unprintable
 from .models import (
     Cause,
     Defect,
@@ -190,7 +190,7 @@ def _not_plain(node: Any, shown: str, line: int, depth: int, budget: list[int]) 
         for at, key, value in children:
             if isinstance(node, CommentedMap) and not isinstance(key, str):
                 return f"{shown}:{at}: {brief(key)}: a key must be a word"
-            if isinstance(node, CommentedMap) and _unprintable(key):
+            if isinstance(node, CommentedMap) and unprintable(key):
                 return f"{shown}:{at}: {brief(key)}: {UNPRINTABLE}"
             if isinstance(node, CommentedSeq) and value is None:
                 return f"{shown}:{at}: an empty list item (a `-` with nothing after it)"
@@ -198,7 +198,7 @@ def _not_plain(node: Any, shown: str, line: int, depth: int, budget: list[int]) 
             if problem:
                 return problem
         return None
-    if isinstance(node, str) and _unprintable(node):
+    if isinstance(node, str) and unprintable(node):
         return f"{shown}:{line}: {brief(node)}: {UNPRINTABLE}"
     if node is None or isinstance(node, (str, int, float)):  # bool is an int
         return None
@@ -212,14 +212,6 @@ UNPRINTABLE = (
     "control or text-direction characters: knowledge text is shown on terminals and"
     " printouts, and must be plain"
 )
-
-
-def _unprintable(text: str) -> bool:
-    """Escape sequences, C1 controls, bidi overrides, zero-width characters: anything
-    but plain text (new lines and tabs aside)."""
-    return any(
-        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\n\t" for ch in text
-    )
 
 
 def locate(node: Any, loc: tuple[Any, ...], line: int) -> tuple[str, int]:

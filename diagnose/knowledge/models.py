@@ -44,6 +44,7 @@ NAMESPACES = ("defect", "cause", "prescription", "red_flag", "readiness")
 # level that a readiness conclusion `opens` also needs that conclusion (docs/sources.md:
 # readiness for load).
 LOADS = ("gentle", "moderate", "loaded", "plyometric")
+CATEGORIES = ("mobility", "activation", "strength", "technique", "advice")
 # Where an answer comes from, weakest first: what the runner feels or reports, what a
 # coach (or a video) sees, a screening test, a device measurement. Stronger evidence
 # must be able to overrule weaker (`kb check`).
@@ -298,7 +299,7 @@ class Prescription(Strict):
 
     id: Id
     name: Text
-    category: Literal["mobility", "activation", "strength", "technique", "advice"]
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
     description: Text
     dose: Dose | None = None
     dose_after_run: Dose | None = Field(

@@ -402,19 +402,24 @@ def test_an_export_never_writes_over_the_database_journal(tmp_path, answers):
         assert "this command reads it" in result.stderr
 
 
-def test_a_pdf_is_never_written_to_a_terminal_named_as_the_output(answers):
+def refused_at_a_terminal(*args) -> int:
+    """Run runform at a (pseudo-)terminal, expect the PDF refusal and no PDF bytes;
+    the exit status."""
     import sys
 
     pexpect = pytest.importorskip("pexpect")
+    command = [sys.executable, "-m", "diagnose", *map(str, args)]
+    child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
+    child.expect_exact("a PDF is not for the terminal")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "%PDF" not in (child.before or "")
+    return child.exitstatus
+
+
+def test_a_pdf_is_never_written_to_a_terminal_named_as_the_output(answers):
     for target in ("/dev/tty", "/dev/stdout"):
-        command = [sys.executable, "-m", "diagnose", "program", str(answers)]
-        command += ["--format", "pdf", "-o", target]
-        child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
-        child.expect_exact("a PDF is not for the terminal")
-        child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 2
-        assert "%PDF" not in (child.before or "")
+        assert refused_at_a_terminal("program", answers, "--format", "pdf", "-o", target) == 2
 
 
 def test_json_output_stays_valid_utf8_for_a_file_name_that_is_not(tmp_path, answers):
@@ -479,20 +484,11 @@ def test_changes_waiting_in_the_wal_on_read_only_storage_are_not_left_out_silent
 def test_a_pdf_printout_named_after_a_terminal_is_refused_before_anything_is_kept(
     tmp_path, answers
 ):
-    import sys
-
-    pexpect = pytest.importorskip("pexpect")
     link = tmp_path / "tty.pdf"
     link.symlink_to("/dev/tty")
     db = tmp_path / "r.db"
-    command = [sys.executable, "-m", "diagnose", "intake", "Bob", "--answers", str(answers)]
-    command += ["--no-input", "--db", str(db), "--printout", str(link), "--force"]
-    child = pexpect.spawn(command[0], command[1:], encoding="utf-8", timeout=60)
-    child.expect_exact("a PDF is not for the terminal")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 1
-    assert "%PDF" not in (child.before or "")
+    args = ["intake", "Bob", "--answers", answers, "--no-input", "--db", db]
+    assert refused_at_a_terminal(*args, "--printout", link, "--force") == 1
     assert not db.exists()
 
 

@@ -4,6 +4,7 @@ fault, never half imported and never left to break `clients` or `compare` later.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,8 @@ Text = Annotated[str, Field(max_length=2000), AfterValidator(plain)]
 # an id of the knowledge base (it may since have been renamed: any word of this shape)
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
 Whole = Annotated[int, Field(strict=True)]
+# 2026-03-01T09:30:00+00:00 (seconds, a fraction and the offset optional, Z for UTC)
+TAKEN_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
 
 
 class StoredSupport(BaseModel):
@@ -60,6 +63,13 @@ class StoredFinding(BaseModel):
     advice: Text | None = None  # a red flag's
 
 
+class StoredRunner(Runner):
+    """The runner as kept with an assessment: an intake names them from the command
+    line, where control characters are refused, so an import refuses them too."""
+
+    name: Name | None = None
+
+
 class HealthScreen(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -75,7 +85,7 @@ class StoredDiagnosis(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: Text | None = None
-    runner: Runner = Field(default_factory=Runner)
+    runner: StoredRunner = Field(default_factory=StoredRunner)
     health_screen: HealthScreen | None = None
     defects: list[StoredFinding]
     causes: list[StoredFinding]
@@ -106,10 +116,23 @@ class ExportedAssessment(BaseModel):
     diagnosis: StoredDiagnosis
     kb_version: str | None = Field(None, pattern=r"^[0-9a-f]{6,64}$")
 
+    @field_validator("runner")
+    @classmethod
+    def _plain_name(cls, runner: dict[str, Any]) -> dict[str, Any]:
+        name = runner.get("name")
+        if isinstance(name, str):
+            try:
+                plain(name)
+            except ValueError as exc:
+                raise ValueError(f"name {exc}") from None
+        return runner
+
     @field_validator("taken_at")
     @classmethod
     def _iso_time(cls, value: str) -> str:
         try:
+            if not TAKEN_AT.fullmatch(value):  # as runform writes it, nothing looser
+                raise ValueError(value)
             moment = _moment(value)
         except ValueError:
             raise ValueError("expected a date and time like 2026-03-01T09:30:00+00:00") from None

@@ -385,6 +385,10 @@ def test_long_field_names_are_cut_short_in_messages(tmp_path):
         (("diagnosis", "runner", "zz"), 1, "diagnosis.runner.zz"),
         (("diagnosis", "x" * 10_000), 1, "diagnosis.xxxx"),
         (("taken_at",), "0001-01-01T00:00:00+00:00", "taken_at"),
+        (("taken_at",), "20261126T070715Z", "taken_at"),
+        (("taken_at",), "2026-W01-1", "taken_at"),
+        (("runner", "name"), "Marc \x1b[31mRED", "assessments.0.runner: name holds control"),
+        (("diagnosis", "runner", "name"), "Marc \u202eX", "diagnosis.runner.name"),
     ],
 )
 def test_an_import_checks_every_field_of_a_stored_diagnosis(tmp_path, where, value, said):

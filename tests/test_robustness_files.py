@@ -505,3 +505,13 @@ def test_an_intake_from_a_file_name_that_is_not_utf8_is_kept_and_moves(tmp_path,
     assert source.endswith("\ufffd\ufffd.json")
     assert "1 assessment imported" in run("import", exported, "--db", other).stdout
     assert "1 already there" in run("import", exported, "--db", other).stdout
+
+
+def test_a_printout_that_cannot_be_written_is_said_before_anything_is_kept(tmp_path, answers):
+    (tmp_path / "afile").write_text("x")
+    db = tmp_path / "r.db"
+    args = ["intake", "Bob", "--answers", answers, "--no-input", "--db", db]
+    result = run(*args, "--printout", tmp_path / "afile" / "p.pdf")
+    assert result.exit_code == 1
+    assert "a file stands where a folder should be" in result.stderr
+    assert not db.exists()

@@ -206,7 +206,7 @@ def test_a_red_flag_that_also_needs_an_unrelated_sign_is_refused(tmp_path):
     )
     said = refused(root)
     assert "red flag 'hurts': no rule raises it" in said
-    assert "from one answer to an asked question on its own" in said
+    assert "from a yes to 'pain' on its own" in said
 
 
 def test_a_red_flag_rule_that_lowers_its_red_flag_is_refused(tmp_path):
@@ -367,5 +367,22 @@ def test_a_red_flag_rule_rewired_against_its_examples_is_refused(kb_copy, tmp_pa
     for args in (["diagnose", str(answers)], ["program", str(answers)]):
         result = CliRunner().invoke(cli, [*args, "--kb", str(kb_copy)])
         assert result.exit_code == 1, args
-        assert "rule example(s) fail: runform will not use the knowledge base" in result.stderr
-        assert "red_flag_sharp_pain" in result.stderr
+        assert "red flag 'sharp_pain': no rule raises it" in result.stderr
+        assert "from a yes to 'pain_sharp' on its own" in result.stderr
+
+
+def test_a_red_flag_rule_rewired_with_its_examples_is_still_refused(kb_copy, tmp_path):
+    """The examples rewritten to match the rewiring: the red flag still names the sign
+    that shows it (`signs`), and no rule raises it from that sign any more."""
+    path = kb_copy / "rules" / "red_flags.yaml"
+    text = path.read_text().replace(
+        'when: {obs: pain_sharp, is: "yes"}', 'when: {obs: swelling, is: "yes"}', 1
+    )
+    text = text.replace('given: {pain_sharp: "yes"}', 'given: {swelling: "yes"}')
+    text = text.replace('given: {pain_sharp: "no"}', 'given: {swelling: "no"}')
+    path.write_text(text)
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"answers": {"pain_sharp": "yes"}}))
+    result = CliRunner().invoke(cli, ["program", str(answers), "--kb", str(kb_copy)])
+    assert result.exit_code == 1
+    assert "red flag 'sharp_pain': no rule raises it" in result.stderr

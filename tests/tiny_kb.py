@@ -19,7 +19,7 @@ defects:
 causes:
   - {id: root, name: A root cause, description: d}
 red_flags:
-  - {id: hurts, name: It hurts, advice: see someone}
+  - {id: hurts, name: It hurts, advice: see someone, signs: [pain]}
 readiness:
   - {id: screen_clear, name: Screen clear, description: d}
   - {id: ready_to_jump, name: Ready to jump, description: d, opens: plyometric}

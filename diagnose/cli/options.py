@@ -165,6 +165,12 @@ def claim_printout(path: str | None, force: bool, *reads: str | os.PathLike[str]
         return
     if format_for(path, None) in BINARY and _is_terminal(path):
         raise RunformError(f"{path}: a terminal: a PDF is not for the terminal")
+    if not os.path.exists(path):  # said now, not after every question
+        from pathlib import Path
+
+        from ..files import can_write_in
+
+        can_write_in(Path(path).parent)
 
 
 def claim_output(path: str | None, force: bool, *reads: str | os.PathLike[str] | None) -> None:

@@ -394,7 +394,22 @@ class RedFlag(Strict):
     id: Id
     name: Text
     advice: Text
+    # the questions whose "yes" shows it, each enough on its own: the safety check
+    # holds the rules to them (a rule rewired to another answer is refused)
+    signs: list[Id] = Field(min_length=1)
     source: Sources = Field(default_factory=list)
+
+    @field_validator("signs")
+    @classmethod
+    def _signs_known(cls, signs: list[str], info: ValidationInfo) -> list[str]:
+        known = _known(info)
+        if known is not None and known.observations:
+            for sign in signs:
+                if sign not in known.observations:
+                    raise ValueError(
+                        f"unknown observation '{sign}'{suggest(sign, known.observations)}"
+                    )
+        return signs
 
 
 class Readiness(Strict):

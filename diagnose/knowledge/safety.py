@@ -14,13 +14,14 @@ from .soundness import conjunctions, consistent
 
 
 def problems(kb: KnowledgeBase) -> list[str]:
-    """Every red-flag rule raises its red flag, and every red flag can be raised by one
-    rule from one answer to a question runform asks: a warning sign on its own is
-    enough (a red flag that also needed, say, a heel strike would leave a runner in
-    sharp pain who lands on the forefoot with a normal program)."""
+    """Every red-flag rule raises its red flag, and every sign a red flag names (its
+    `signs`) raises it through one rule from that one answer on its own, a question
+    runform asks: a warning sign alone is enough. A red flag that also needed, say, a
+    heel strike, or a rule rewired to another answer, would leave a runner who shows
+    the sign with a normal program."""
     found: list[str] = []
     asked = _asked(kb)
-    raisable: set[str] = set()
+    raised: dict[str, set[str]] = {}  # red flag -> the signs that raise it alone
     for rule in kb.rules:
         namespace, ident = rule.then.key
         if namespace != "red_flag":
@@ -31,15 +32,17 @@ def problems(kb: KnowledgeBase) -> list[str]:
                 " rule may only raise its red flag (a positive certainty); nothing may talk a"
                 " runner out of seeing a clinician"
             )
-        elif rule.cf >= THRESHOLD and _one_answer_raises(kb, rule, asked):
-            raisable.add(ident)
-    for ident in kb.red_flags:
-        if ident not in raisable:
-            found.append(
-                f"{kb.where[('red_flag', ident)]}: red flag '{ident}': no rule raises it"
-                f" (certainty of at least {THRESHOLD:g}) from one answer to an asked question"
-                " on its own, so a runner with this sign could get a normal program"
-            )
+        elif rule.cf >= THRESHOLD:
+            raised.setdefault(ident, set()).update(_one_answer_raises(kb, rule, asked))
+    for ident, red_flag in kb.red_flags.items():
+        for sign in red_flag.signs:
+            if sign not in raised.get(ident, set()):
+                found.append(
+                    f"{kb.where[('red_flag', ident)]}: red flag '{ident}': no rule raises it"
+                    f" (certainty of at least {THRESHOLD:g}) from a yes to '{sign}' on its own"
+                    f"{'' if sign in asked else ' (and no questionnaire asks it)'}, so a runner"
+                    " with this sign could get a normal program"
+                )
     return found
 
 
@@ -51,16 +54,20 @@ def _asked(kb: KnowledgeBase) -> set[str]:
     return {q.id for questionnaire in kb.questionnaires.values() for q in questionnaire.questions}
 
 
-def _one_answer_raises(kb: KnowledgeBase, rule: KBRule, asked: set[str]) -> bool:
-    """One way of the rule's condition holds on a single answer to an asked question,
-    needing no other answer and no other conclusion."""
+def _one_answer_raises(kb: KnowledgeBase, rule: KBRule, asked: set[str]) -> set[str]:
+    """The asked observations whose answer alone makes one way of the rule's condition
+    hold (a "yes" for a yes/no question), needing no other answer and no conclusion."""
+    found = set()
     for literals in conjunctions(rule.when):
-        if (
-            len(literals) == 1
-            and literals[0][0] in ("is", "fails")  # an answer given, not one missing
-            and isinstance(literals[0][1], ObservationTest)
-            and literals[0][1].obs in asked
-            and consistent(kb, literals)
-        ):
-            return True
-    return False
+        if len(literals) != 1:
+            continue
+        kind, test = literals[0]
+        if kind not in ("is", "fails") or not isinstance(test, ObservationTest):
+            continue  # `absent`: held without any answer, which shows no sign
+        if test.obs not in asked:
+            continue
+        if kb.observations[test.obs].kind == "yesno" and test.matches("yes") != (kind == "is"):
+            continue  # a "yes" would not make it hold
+        if consistent(kb, literals):
+            found.add(test.obs)
+    return found

@@ -192,17 +192,11 @@ def test_a_red_flag_nobody_is_asked_about_is_refused(kb_copy):
 def test_a_red_flag_that_also_needs_an_unrelated_sign_is_refused(tmp_path):
     """Pain must be enough on its own: a rule that raised the red flag only with another
     sign would give a runner in pain without that sign a normal week."""
-    root = write_tiny_kb(tmp_path)
-    rules = root / "rules" / "rules.yaml"
-    text = rules.read_text()
-    alone = 'when: {obs: pain, is: "yes"}\n    then: {red_flag: hurts}'
-    assert alone in text
-    rules.write_text(
-        text.replace(
-            alone,
-            'when: {all: [{obs: pain, is: "yes"}, {obs: seen_sign, is: "yes"}]}\n'
-            "    then: {red_flag: hurts}",
-        )
+    root = _tiny_rules_with(
+        tmp_path,
+        'when: {obs: pain, is: "yes"}\n    then: {red_flag: hurts}',
+        'when: {all: [{obs: pain, is: "yes"}, {obs: seen_sign, is: "yes"}]}\n'
+        "    then: {red_flag: hurts}",
     )
     said = refused(root)
     assert "red flag 'hurts': no rule raises it" in said
@@ -210,12 +204,8 @@ def test_a_red_flag_that_also_needs_an_unrelated_sign_is_refused(tmp_path):
 
 
 def test_a_red_flag_rule_that_lowers_its_red_flag_is_refused(tmp_path):
-    root = write_tiny_kb(tmp_path)
-    rules = root / "rules" / "rules.yaml"
-    rules.write_text(
-        rules.read_text().replace(
-            "then: {red_flag: hurts}\n    cf: 1.0", "then: {red_flag: hurts}\n    cf: -0.5"
-        )
+    root = _tiny_rules_with(
+        tmp_path, "then: {red_flag: hurts}\n    cf: 1.0", "then: {red_flag: hurts}\n    cf: -0.5"
     )
     said = refused(root)
     assert "rule 'hurts_flag': cf -0.5: a red-flag rule may only raise its red flag" in said

@@ -33,7 +33,7 @@ try:
     from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
     from experta.matchers.rete.check import FeatureCheck, TypeCheck
     from experta.matchers.rete.mixins import NoMemory
-    from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+    from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
     from experta.matchers.rete.token import Token, TokenInfo
     from experta.strategies import DepthStrategy
 finally:
@@ -443,6 +443,19 @@ def _hand_on(node, token) -> None:
             child.callback(token)
 
 
+# experta's own methods that runform's quick network replaces, in its own subclasses or
+# on its own nodes only: they must stay experta's for everyone else (a test checks)
+REPLACED_IN_SUBCLASSES = {
+    Token: ("__new__", "copy"),
+    FeatureTesterNode: ("activate", "_activate"),
+    FeatureCheck: ("__call__",),
+    OneInputNode: ("activate",),
+    TwoInputNode: ("activate_left", "activate_right"),
+    BusNode: ("add", "remove"),
+    ConflictSetNode: ("_activate",),
+    Activation: ("__hash__",),
+}
+
 __all__ = [
     "AND",
     "AS",
@@ -457,5 +470,6 @@ __all__ = [
     "QuickReteMatcher",
     "QuickRunning",
     "ReteMatcher",
+    "REPLACED_IN_SUBCLASSES",
     "Rule",
 ]

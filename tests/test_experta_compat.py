@@ -14,6 +14,7 @@ import diagnose
 from diagnose.answers import read_answers
 from diagnose.engine import Engine
 from diagnose.experta_compat import (
+    REPLACED_IN_SUBCLASSES,
     DepthStrategy,
     Fact,
     KnowledgeEngine,
@@ -83,17 +84,7 @@ def test_the_plain_engine_is_experta_as_published(engine, experta_as_published):
 def test_runform_leaves_experta_s_classes_untouched(engine):
     """What runform changes of experta lives in its own subclasses, used only by its own
     network: nothing of experta's is patched for the whole process."""
-    # experta is already imported (through experta_compat) by the engine fixture
-    from experta.matchers.rete import abstract, check, nodes, token  # noqa: TID251
-
-    for cls, names in (
-        (token.Token, ["__new__", "copy"]),
-        (nodes.FeatureTesterNode, ["activate", "_activate"]),
-        (check.FeatureCheck, ["__call__"]),
-        (abstract.OneInputNode, ["activate"]),
-        (abstract.TwoInputNode, ["activate_left", "activate_right"]),
-        (nodes.BusNode, ["add", "remove"]),
-    ):
+    for cls, names in REPLACED_IN_SUBCLASSES.items():
         for name in names:
             function = inspect.getattr_static(cls, name)
             function = getattr(function, "__func__", function)

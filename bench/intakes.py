@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnose.knowledge import KnowledgeBase
-from diagnose.knowledge.questionnaires import RUNNER_FIELDS
+from diagnose.knowledge.kinds import RUNNER_FIELDS
 from diagnose.logic import premise_certainty
 
 # Chance that a question (not a follow-up) is answered at all: the coach intake asks

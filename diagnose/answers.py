@@ -14,72 +14,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from .errors import RunformError, brief, cut
+from .errors import RunformError, cut
 from .files import read_json, write_text_atomically
 from .knowledge import KnowledgeBase
-from .knowledge.models import suggest
-from .knowledge.questionnaires import RUNNER_FIELDS
-
-
-def _week(ident: str) -> Any:
-    """A field of the runner's week with the bounds the questionnaires ask it with: the
-    week is defined once, in RUNNER_FIELDS."""
-    field = RUNNER_FIELDS[ident]
-    return Field(None, ge=field.min, le=field.max, description=field.description)
-
-
-class Runner(BaseModel):
-    """Who is running, and their real training week."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(None, max_length=200)
-    sessions_per_week: int | None = _week("sessions_per_week")
-    minutes_per_session: int | None = _week("minutes_per_session")
-    height_cm: float | None = _week("height_cm")
-    goal_distance_km: float | None = _week("goal_distance_km")
-    notes: str | None = Field(None, max_length=5000)
-
-    @field_validator("name")
-    @classmethod
-    def _one_line(cls, name: str | None) -> str | None:
-        """A name is one line: line breaks and runs of spaces become one space."""
-        return " ".join(name.split()) if name is not None else None
-
-
-def check_runner_field(ident: str, value: Any) -> None:
-    """ValueError unless `value` is one the answers file accepts for runner.<ident>, so an
-    interview never saves a file that `runform diagnose` would then refuse."""
-    try:
-        Runner.model_validate({ident: value})
-    except ValidationError as error:
-        raise ValueError(f"{brief(value)} is not accepted: {error.errors()[0]['msg']}") from None
-
-
-class Meta(BaseModel):
-    """What an interview keeps beside the answers so a resumed one can go `back`; other
-    keys (who saved it, when) are free."""
-
-    model_config = ConfigDict(extra="allow")
-
-    asked: list[str] = Field(default_factory=list, description="ids, in the order asked")
-    unknown_week: list[str] = Field(
-        default_factory=list, description="week questions answered unknown"
-    )
-    health_rechecked: list[str] = Field(
-        default_factory=list, description="health questions asked a second time"
-    )
-
-
-class AnswersFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    questionnaire: str | None = Field(None, max_length=100)
-    runner: Runner = Field(default_factory=Runner)
-    answers: dict[str, Any]
-    meta: Meta | None = None
+from .knowledge.kinds import RUNNER_FIELDS, suggest
 
 
 @dataclass
@@ -101,32 +39,22 @@ class Answers:
         return out
 
 
-def _loc(parts: tuple[Any, ...]) -> str:
-    return ".".join(cut(p) for p in parts) or "(top level)"
+# What an answers file may hold at its top level, and in its runner.
+TOP_FIELDS = ("questionnaire", "runner", "answers", "meta")
+TEXT_FIELDS = {"name": 200, "notes": 5000}  # runner text fields: longest accepted
+META_LISTS = ("asked", "unknown_week", "health_rechecked")
 
 
 def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
     """Validate decoded JSON; every problem is reported as `source: field: message`."""
     problems: list[str] = []
-    parsed: AnswersFile | None = None
-    try:
-        parsed = AnswersFile.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            if error["type"] == "model_type":
-                where = str(error["loc"][0]) if error["loc"] else ""
-                inside = {"runner": Runner, "meta": Meta}.get(where, AnswersFile)
-                message = "expected a JSON object with " + (
-                    "an 'answers' object"
-                    if inside is AnswersFile
-                    else "fields such as " + ", ".join(list(inside.model_fields)[:3])
-                )
-            elif error["type"] == "extra_forbidden":
-                fields = AnswersFile.model_fields if len(error["loc"]) == 1 else Runner.model_fields
-                message = "unknown field" + suggest(cut(error["loc"][-1]), fields)
-            else:
-                message = error["msg"]
-            problems.append(f"{source}: {_loc(error['loc'])}: {message}")
+    top = _plainly_valid(data)
+    if top is None:
+        # something to report, or a form the quick check does not take: the full check
+        # of the file's schema (answers_file.py) says what is wrong, or accepts it
+        from .answers_file import check_file
+
+        top = check_file(data, source, problems)
     # The answers themselves are checked even when the rest is wrong: report everything.
     given = data.get("answers") if isinstance(data, dict) else None
     values: dict[str, Any] = {}
@@ -142,15 +70,84 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
             values[obs_id] = obs.coerce(value)
         except ValueError as exc:
             problems.append(f"{source}: answers.{cut(obs_id)}: {exc}")
-    if problems or parsed is None:
+    if problems or top is None:
         raise RunformError(problems[0], problems)
+    questionnaire, runner, meta = top
     return Answers(
-        values=values,
-        runner=parsed.runner.model_dump(exclude_none=True),
-        questionnaire=parsed.questionnaire,
-        source=source,
-        meta=parsed.meta.model_dump(exclude_defaults=True) if parsed.meta else None,
+        values=values, runner=runner, questionnaire=questionnaire, source=source, meta=meta
     )
+
+
+def _plainly_valid(data: Any) -> tuple[str | None, dict[str, Any], dict | None] | None:
+    """(questionnaire, runner, meta) of a file in the plain form runform and most tools
+    write, exactly as the full check (answers_file.py) gives them; None for anything
+    else, which the full check then reads. Most files never need pydantic (a test holds
+    the two checks to the same results)."""
+    if type(data) is not dict or type(data.get("answers")) is not dict:
+        return None
+    if any(key not in TOP_FIELDS for key in data):
+        return None
+    questionnaire = data.get("questionnaire")
+    if questionnaire is not None and (type(questionnaire) is not str or len(questionnaire) > 100):
+        return None
+    runner = _plain_runner(data.get("runner", {}))
+    if runner is None:
+        return None
+    meta = data.get("meta")
+    if meta is not None:
+        meta = _plain_meta(meta)
+        if meta is None:
+            return None
+    return questionnaire, runner, meta
+
+
+def _plain_runner(given: Any) -> dict[str, Any] | None:
+    if type(given) is not dict:
+        return None
+    runner: dict[str, Any] = {}
+    for ident, value in given.items():
+        if value is None and (ident in TEXT_FIELDS or ident in RUNNER_FIELDS):
+            continue
+        if ident in TEXT_FIELDS:
+            if type(value) is not str or len(value) > TEXT_FIELDS[ident]:
+                return None
+            runner[ident] = " ".join(value.split()) if ident == "name" else value
+            continue
+        field = RUNNER_FIELDS.get(ident)
+        if field is None:
+            return None
+        if field.whole:
+            if type(value) is not int or not field.min <= value <= field.max:
+                return None
+        elif type(value) not in (int, float) or not field.min <= value <= field.max:
+            return None  # (a NaN fails the bounds too)
+        runner[ident] = value if field.whole else float(value)
+    # in the order the full check gives them: the fields' own
+    return {ident: runner[ident] for ident in _RUNNER_ORDER if ident in runner}
+
+
+_RUNNER_ORDER = (
+    "name",
+    "sessions_per_week",
+    "minutes_per_session",
+    "height_cm",
+    "goal_distance_km",
+    "notes",
+)
+
+
+def _plain_meta(given: Any) -> dict[str, Any] | None:
+    if type(given) is not dict:
+        return None
+    meta: dict[str, Any] = {}
+    for ident in META_LISTS:
+        value = given.get(ident, [])
+        if type(value) is not list or any(type(item) is not str for item in value):
+            return None
+        if value:
+            meta[ident] = value
+    meta.update((key, value) for key, value in given.items() if key not in META_LISTS)
+    return meta
 
 
 def read_answers(

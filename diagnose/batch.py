@@ -7,7 +7,6 @@ and compiles its engine once); results come back in the order of the files.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +86,8 @@ def diagnose_files(
         for shown, path in files:
             yield diagnose_one(shown, path, kb, engine, layout)
         return
+    import multiprocessing  # only for a batch shared among processes
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(64, len(files) // (jobs * 8)))

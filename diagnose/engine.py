@@ -10,9 +10,11 @@ on the order rules are declared or fire in.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from . import experta_compat
 from .diagnosis import (
     CLEAR,
     INCOMPLETE,
@@ -37,7 +39,7 @@ from .experta_compat import (
     Rule,
 )
 from .knowledge import KnowledgeBase
-from .knowledge.models import (
+from .knowledge.kinds import (
     LOADS,
     NAMESPACES,
     UNKNOWN,
@@ -76,11 +78,34 @@ class Concluded(Fact):
 # ---------------------------------------------------------------- compiling
 
 
+# The network's tests and actions are objects of this module's classes, not closures,
+# so that a compiled network can be kept with the cached knowledge base (pickled).
+
+
+class _Fails:
+    """An answer known and failing a test: what a `not` on it matches."""
+
+    def __init__(self, test: ObservationTest):
+        self.test = test
+
+    def __call__(self, value: Any) -> bool:
+        return value != UNKNOWN and not self.test.matches(value)
+
+
+class _OneOf:
+    """An answer among a test's values (one predicate, never L(a) | L(b) | ...: those
+    explode at reset, pyknow #7)."""
+
+    def __init__(self, accepted: frozenset):
+        self.accepted = accepted
+
+    def __call__(self, value: Any) -> bool:
+        return value in self.accepted
+
+
 def _passing(test: ObservationTest, opposite: bool) -> Callable[[Any], bool]:
     """What an answer's value must be for a pattern on it to match it."""
-    if opposite:
-        return lambda v, matches=test.matches: v != UNKNOWN and not matches(v)
-    return test.matches
+    return _Fails(test) if opposite else test.matches
 
 
 def _fact_pattern(test: Any, opposite: bool = False) -> Any:
@@ -92,8 +117,7 @@ def _fact_pattern(test: Any, opposite: bool = False) -> Any:
         elif test.is_ is not None:
             value = test.is_
         elif test.in_ is not None:
-            # One predicate, never L(a) | L(b) | ...: those explode at reset (pyknow #7).
-            value = P(lambda v, accepted=frozenset(test.in_): v in accepted)
+            value = P(_OneOf(frozenset(test.in_)))
         else:
             value = P(test.matches)
         return Answer(id=test.obs, value=value)
@@ -184,12 +208,24 @@ class _Matchable:
         return any(test(value) for test in self.tests.get(obs, ()))
 
 
-def _rhs(rule_id: str):
-    def fire(engine: _Run, **bound: Any) -> None:
-        engine.fired(rule_id, bound.values())
+def _fire_shape(engine: _Run, **bound: Any) -> None:
+    """The shape of every rule's action (below)."""
 
-    fire.__name__ = rule_id
-    return fire
+
+class _Fire:
+    """A rule's action: the engine is told the rule fired, with the facts it matched."""
+
+    # experta reads an action's signature for every copy it makes of the rule while
+    # building the network (about 2,000 for the bundled rules: a third of the build);
+    # given, inspect.signature returns it at once (the same signature)
+    __signature__ = inspect.signature(_fire_shape)
+
+    def __init__(self, rule_id: str):
+        self.rule_id = rule_id
+        self.__name__ = rule_id
+
+    def __call__(self, engine: _Run, **bound: Any) -> None:
+        engine.fired(self.rule_id, bound.values())
 
 
 class _Run(KnowledgeEngine):
@@ -277,13 +313,17 @@ class Engine:
             "premises": {r.id: compile_certainty(r.when) for r in self.rules},
             "tested": self._tested_conclusions(),
         }
-        for position, rule in enumerate(self.rules):
+        # the network kept with a cached knowledge base: built for all its rules
+        network = kb.network if rules is None and quick else None
+        if network is not None:
+            attributes["network"] = network
+        for position, rule in enumerate(self.rules if network is None else ()):
             names: list[str] = []
             element = _element(rule.when, names)
             elements = element if isinstance(element, AND) else (element,)
             salience = -self.depth[rule.then.key]
             # experta collects rules by attribute name (sorted), so the name keeps list order.
-            attributes[f"rule_{position:05d}"] = Rule(*elements, salience=salience)(_rhs(rule.id))
+            attributes[f"rule_{position:05d}"] = Rule(*elements, salience=salience)(_Fire(rule.id))
         base = _QuickRun if quick else _Run
         self._engine: _Run = type("CompiledKnowledge", (base,), attributes)()
         self._rules_for: dict[Key, list[KBRule]] = {}
@@ -614,3 +654,9 @@ def engine_for(kb: KnowledgeBase) -> Engine:
     """The compiled engine of a knowledge base, built once per process. (The entry points
     freeze it out of the garbage collector's scans: see cli.options.engine_of.)"""
     return Engine(kb)
+
+
+def network_image(kb: KnowledgeBase) -> bytes:
+    """The network of kb's rules as experta builds it, kept with the cached knowledge
+    base (`KnowledgeBase.network`), which Engine then reads instead of building it."""
+    return experta_compat.network_image(Engine(kb, quick=False)._engine)

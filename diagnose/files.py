@@ -9,7 +9,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -146,6 +145,8 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, shared: bool 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(target)
+        import tempfile  # only to write (a command that only reads never needs it)
+
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
@@ -200,6 +201,8 @@ def can_write_in(folder: Path) -> None:
     home, a file where a folder should be, a full disk), or raise saying why."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         with tempfile.TemporaryFile(dir=folder):
             pass
     except (FileExistsError, NotADirectoryError):

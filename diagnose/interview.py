@@ -14,12 +14,19 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import Answers, check_runner_field
+from .answers import Answers
+from .answers_file import check_runner_field
 from .diagnosis import Diagnosis
 from .engine import Engine
 from .knowledge import KnowledgeBase
-from .knowledge.models import UNKNOWN, ConclusionTest, Observation
-from .knowledge.questionnaires import RUNNER_FIELDS, Question, Questionnaire
+from .knowledge.kinds import (
+    RUNNER_FIELDS,
+    UNKNOWN,
+    ConclusionTest,
+    Observation,
+    Question,
+    Questionnaire,
+)
 from .logic import open_observations, premise_certainty
 
 

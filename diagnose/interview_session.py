@@ -14,8 +14,7 @@ from typing import Protocol
 from .answers import Answers
 from .diagnosis import Diagnosis
 from .interview import Interview
-from .knowledge.models import SCALE_MAX, Observation
-from .knowledge.questionnaires import Question
+from .knowledge.kinds import SCALE_MAX, Observation, Question
 
 WIDTH = 78
 RECHECK = "health recheck"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .errors import RunformError
-from .knowledge.models import (
+from .knowledge.kinds import (
     UNKNOWN,
     AllOf,
     AnyOf,

@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .answers import Runner, parse_answers
+from .answers import parse_answers
+from .answers_file import Runner
 from .errors import RunformError, brief, cut
 from .knowledge import KnowledgeBase
-from .knowledge.models import CATEGORIES, LOADS, SLOTS
+from .knowledge.kinds import CATEGORIES, LOADS, SLOTS
 from .plain import plain
 from .store import EXPORT_FORMAT, EXPORT_VERSION
 

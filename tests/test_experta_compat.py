@@ -1,6 +1,7 @@
 """experta 1.9.4 imports on Python 3.10+ through the one compat module, and only there."""
 
 import collections
+import dataclasses
 import inspect
 import re
 from pathlib import Path
@@ -11,8 +12,9 @@ from hypothesis import strategies as st
 from strategies import answers
 
 import diagnose
+from diagnose import knowledge
 from diagnose.answers import read_answers
-from diagnose.engine import Engine
+from diagnose.engine import Engine, network_image
 from diagnose.experta_compat import (
     REPLACED_IN_SUBCLASSES,
     DepthStrategy,
@@ -91,24 +93,61 @@ def test_runform_leaves_experta_s_classes_untouched(engine):
             assert function.__module__.startswith("experta."), (cls, name)
 
 
-def _same(engine, plain, given: dict, runner=None, questionnaire=None) -> None:
-    quick = engine.run(given, runner, questionnaire).to_dict()
-    assert plain.run(given, runner, questionnaire).to_dict() == quick
+@pytest.fixture(scope="module")
+def engine_from_image(kb):
+    """runform's engine on a network read back from the image a cached knowledge base
+    keeps, not built."""
+    kept = Engine(dataclasses.replace(kb, network=network_image(kb)))
+    assert "network" in type(kept._engine).__dict__
+    return kept
+
+
+def _same(engines, plain, given: dict, runner=None, questionnaire=None) -> None:
+    expected = plain.run(given, runner, questionnaire).to_dict()
+    for engine in engines:
+        assert engine.run(given, runner, questionnaire).to_dict() == expected
 
 
 @pytest.mark.parametrize("path", RUNNERS, ids=lambda p: p.stem)
 def test_every_runner_of_the_library_gets_what_experta_as_published_gives(
-    kb, engine, experta_as_published, path
+    kb, engine, engine_from_image, experta_as_published, path
 ):
     given = read_answers(path, kb)
-    _same(engine, experta_as_published, given.values, given.runner, given.questionnaire)
+    engines = (engine, engine_from_image)
+    _same(engines, experta_as_published, given.values, given.runner, given.questionnaire)
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_random_answers_get_what_experta_as_published_gives(kb, engine, experta_as_published, data):
+def test_random_answers_get_what_experta_as_published_gives(
+    kb, engine, engine_from_image, experta_as_published, data
+):
     """The differential test: runform's quick matcher, agenda and tokens change nothing
-    in any diagnosis."""
-    _same(engine, experta_as_published, data.draw(answers(kb)))
+    in any diagnosis, on a network built or read back from a cached image."""
+    _same((engine, engine_from_image), experta_as_published, data.draw(answers(kb)))
+
+
+# ---------------------------------------------------------------- the kept network
+
+
+def test_a_network_read_back_has_runform_s_quick_nodes(engine_from_image):
+    nodes = _all_nodes(engine_from_image._engine.matcher.root_node)
+    assert len(nodes) > 500
+    assert all(type(node).__name__.startswith("Quick") for node in nodes[1:])
+
+
+def test_the_cached_knowledge_base_keeps_its_network(tmp_path, monkeypatch):
+    """A first process builds the network and keeps it with the cached knowledge base; a
+    later one reads it back instead of building it, and never for other rules."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    root = knowledge.bundled_root()
+    fingerprint = knowledge._fingerprint(root)
+    first = knowledge._load_cached.__wrapped__(root, fingerprint)
+    assert list(tmp_path.glob("runform/kb-*.pickle"))
+    later = knowledge._load_cached.__wrapped__(root, fingerprint)
+    assert later is not first and isinstance(later.network, bytes)
+    assert "network" in type(Engine(later)._engine).__dict__
+    assert "network" not in type(Engine(later, rules=later.rules[:5])._engine).__dict__
+    assert "network" not in type(Engine(later, quick=False)._engine).__dict__

@@ -3,10 +3,11 @@
 import pytest
 from interview_script import LEA, plan
 
-from diagnose.answers import Answers, Runner
+from diagnose.answers import Answers
+from diagnose.answers_file import Runner
 from diagnose.interview import Interview
 from diagnose.interview_session import run_session
-from diagnose.knowledge.questionnaires import RUNNER_FIELDS
+from diagnose.knowledge.kinds import RUNNER_FIELDS
 
 
 @pytest.fixture
@@ -315,8 +316,8 @@ def test_the_progress_estimate_is_honest(kb, engine, case):
 def test_the_runner_s_week_is_defined_once():
     """An interview asks the week with RUNNER_FIELDS; an answers file is read with
     answers.Runner: the same fields, bounds and whole numbers in both."""
-    from diagnose.answers import Runner
-    from diagnose.knowledge.questionnaires import RUNNER_FIELDS
+    from diagnose.answers_file import Runner
+    from diagnose.knowledge.kinds import RUNNER_FIELDS
 
     for ident, asked in RUNNER_FIELDS.items():
         field = Runner.model_fields[ident]

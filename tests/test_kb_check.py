@@ -214,9 +214,7 @@ def test_a_failing_example_stops_every_command(cli_runner, kb_copy, tmp_path):
             "rules/zz_wrong.yaml:9: rule 'wrong_examples' example 2: expects the rule"
             " to fire, but it did not fire (given no_speed_work=no)" in result.stderr
         )
-        assert "1 rule example(s) fail: runform will not use the knowledge base" in (
-            result.stderr
-        )
+        assert "1 rule example(s) fail: runform will not use the knowledge base" in (result.stderr)
 
 
 @pytest.mark.parametrize("command", [["kb", "check"], ["kb", "test"], ["diagnose", "x.json"]])

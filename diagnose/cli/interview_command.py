@@ -23,7 +23,7 @@ from .options import (
 
 def _questionnaire(kb, ident: str):
     from ..errors import RunformError
-    from ..knowledge.models import suggest
+    from ..knowledge.kinds import suggest
 
     if ident not in kb.questionnaires:
         raise RunformError(
@@ -97,7 +97,7 @@ def _fresh_save_path(save_file: str | None, instead: str) -> None:
 
 def _check_name(name: str) -> None:
     """--name as the answers file will hold it, checked before the first question."""
-    from ..answers import check_runner_field
+    from ..answers_file import check_runner_field
 
     try:
         check_runner_field("name", name)
@@ -177,7 +177,7 @@ def interview_command(
     kb = load_kb(kb_dir)
     given = read_answers(resume_file or answers_file, kb) if (resume_file or answers_file) else None
     if questionnaire is not None and questionnaire not in kb.questionnaires:
-        from ..knowledge.models import suggest
+        from ..knowledge.kinds import suggest
 
         raise click.BadParameter(
             f"no questionnaire '{questionnaire}'{suggest(questionnaire, kb.questionnaires)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import os
 import pickle
@@ -12,8 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import RunformError
 from ..files import read_bytes
-from . import safety
-from .loader import KnowledgeBase, Where, content_hash, load
+from .base import KnowledgeBase, Where, content_hash
 
 MAX_CACHED_BYTES = 50_000_000  # the bundled knowledge base pickles to about 330 KB
 
@@ -59,6 +59,12 @@ def _load_cached(root: Path, fingerprint: str) -> KnowledgeBase:
         pass
     kb = _load_safe(root)
     try:
+        from ..engine import network_image
+
+        kb.network = network_image(kb)
+    except Exception:  # noqa: BLE001  (not kept: later processes build it, as this one did)
+        kb.network = None
+    try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
@@ -73,7 +79,9 @@ def _load_safe(root: Path) -> KnowledgeBase:
     """Load, and refuse a knowledge base that is well formed but unsafe to run or that
     fails any of `kb check`'s cross-file checks: every command uses only a knowledge
     base `kb check` passes (the checks run once per content: a passed one is cached)."""
+    from . import safety
     from .checks import check
+    from .loader import as_run, load
 
     kb = load(root)
     unsafe = safety.problems(kb)
@@ -87,6 +95,9 @@ def _load_safe(root: Path) -> KnowledgeBase:
         raise RunformError(
             f"{len(unsound)} problem(s) in the knowledge base: runform will not use it", unsound
         )
+    # from here on, the knowledge in runform's plain classes: what every command uses
+    # and the cache keeps (reading it back needs neither pydantic nor a YAML parser)
+    kb = as_run(kb)
     # each rule does what its examples say (a red-flag rule rewired to another answer,
     # or turned round, fails its own): 0.2 s, once per content
     from ..engine import engine_for
@@ -121,11 +132,13 @@ def _fingerprint(root: Path) -> str:
     """What the loaded knowledge depends on: every knowledge file's bytes, where they
     are, and the code that reads them."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}|{root}".encode())
-    # the models that a pickled copy was built with (an editable install changes them
-    # without changing the version)
-    for code in sorted(Path(__file__).parent.glob("*.py")):
-        stat = code.stat()
-        digest.update(f"{code.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    # the code that a pickled copy was built with: the models, and the engine whose
+    # network it keeps (an editable install changes them without changing the version)
+    for code in sorted(
+        glob.glob("*.py", root_dir=_PACKAGE) + glob.glob("*/*.py", root_dir=_PACKAGE)
+    ):
+        stat = os.stat(_PACKAGE / code)
+        digest.update(f"{code}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     digest.update(content_hash(root).encode())
     return digest.hexdigest()[:40]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..errors import RunformError
 from ..logic import layers, observations_in, references
 from . import soundness
-from .loader import KnowledgeBase
-from .models import NAMESPACES, Prescription, suggest
+from .base import KnowledgeBase
+from .kinds import NAMESPACES, Prescription, suggest
 from .vocabulary import REQUIRED
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import RunformError, brief
-from ..files import read_bytes, read_text
+from ..files import read_text
 from ..plain import unprintable
+from . import kinds
+from .base import MAX_FILE_BYTES, MAX_FILES, KnowledgeBase, Where, content_hash, yaml_files
 from .models import (
     Cause,
     Defect,
@@ -38,6 +39,8 @@ from .models import (
 )
 from .questionnaires import Questionnaire
 
+__all__ = ["MAX_FILE_BYTES", "MAX_FILES", "KnowledgeBase", "Where", "content_hash", "load"]
+
 # section name in a file -> (model, namespace used in references and messages)
 ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "sources": (Source, "source"),
@@ -49,15 +52,6 @@ ENTITY_SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
     "readiness": (Readiness, "readiness"),
 }
 SECTIONS = (*ENTITY_SECTIONS, "rules")
-
-
-@dataclass(frozen=True)
-class Where:
-    file: str  # relative to the knowledge-base root, e.g. rules/defects.yaml
-    line: int  # 1-based
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass
@@ -74,51 +68,6 @@ class RawItem:
         return f"{self.section}.{self.index}"
 
 
-@dataclass(eq=False)  # hashable by identity: compiled engines are cached per KB
-class KnowledgeBase:
-    root: Path
-    sources: dict[str, Source] = field(default_factory=dict)
-    observations: dict[str, Observation] = field(default_factory=dict)
-    defects: dict[str, Defect] = field(default_factory=dict)
-    causes: dict[str, Cause] = field(default_factory=dict)
-    prescriptions: dict[str, Prescription] = field(default_factory=dict)
-    red_flags: dict[str, RedFlag] = field(default_factory=dict)
-    readiness: dict[str, Readiness] = field(default_factory=dict)
-    rules: list[KBRule] = field(default_factory=list)
-    # ("observation" | "defect" | ... | "rule", id) -> where it is defined
-    where: dict[tuple[str, str], Where] = field(default_factory=dict)
-    # (rule id, example index) -> where that example is
-    example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
-    questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
-    # rules the knowledge implies rather than states (a catalogue item's passed_when)
-    implied_rules: set[str] = field(default_factory=set)
-    # what the knowledge says, as a short hash of its files: stored with each assessment,
-    # so a record tells which knowledge base diagnosed it
-    version: str = ""
-
-    def entities(self, namespace: str) -> dict[str, Any]:
-        return {
-            "source": self.sources,
-            "observation": self.observations,
-            "defect": self.defects,
-            "cause": self.causes,
-            "prescription": self.prescriptions,
-            "red_flag": self.red_flags,
-            "readiness": self.readiness,
-        }[namespace]
-
-    def entity(self, namespace: str, ident: str) -> Any:
-        return self.entities(namespace)[ident]
-
-    def rule(self, rule_id: str) -> KBRule:
-        return self._rules_by_id()[rule_id]
-
-    def _rules_by_id(self) -> dict[str, KBRule]:
-        if not hasattr(self, "_by_id"):
-            self._by_id = {r.id: r for r in self.rules}
-        return self._by_id
-
-
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)  # `yes` and `no` stay strings
@@ -128,8 +77,6 @@ def _yaml() -> YAML:
 # Limits well past any real knowledge base (the bundled one: 40 KB files, 8 levels,
 # 360 items; `kb check` of 2,000 takes seconds), so that a hostile or runaway file is
 # refused instead of taking minutes, gigabytes or the interpreter's stack.
-MAX_FILE_BYTES = 1_000_000
-MAX_FILES = 100
 MAX_DEPTH = 40
 MAX_ITEMS = 2_000
 MAX_NODES = 200_000  # values in one file
@@ -250,7 +197,7 @@ def validation_problems(exc: ValidationError, data: Any, where: Where, prefix: s
 
 
 def _gather(root: Path, problems: list[str], unread: list[str]) -> list[RawItem]:
-    if not _yaml_files(root / "rules"):
+    if not yaml_files(root / "rules"):
         raise RunformError(f"{root / 'rules'}: no knowledge files (rules/*.yaml) found")
     items: list[RawItem] = []
     expected = f"a mapping with sections: {', '.join(SECTIONS)}"
@@ -279,19 +226,12 @@ def _gather(root: Path, problems: list[str], unread: list[str]) -> list[RawItem]
     return items
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    if len(found) > MAX_FILES:
-        raise RunformError(f"{folder}: {len(found)} knowledge files (at most {MAX_FILES})")
-    return found
-
-
 def _mappings(
     root: Path, folder: str, expected: str, problems: list[str], unread: list[str] | None = None
 ) -> Iterator[tuple[str, CommentedMap]]:
     """(shown name, top-level mapping) of each YAML file in root/folder, in name order;
     the files that could not be read go to `unread`."""
-    for path in _yaml_files(root / folder):
+    for path in yaml_files(root / folder):
         shown = path.relative_to(root).as_posix()
         before = len(problems)
         data = read_yaml(path, shown, problems)
@@ -302,20 +242,6 @@ def _mappings(
                 unread.append(shown)
             continue
         yield shown, data
-
-
-def content_hash(root: Path) -> str:
-    """A hash of every knowledge file's name and bytes (a file that cannot be read,
-    or is not a regular file, counts as such: loading it then says why)."""
-    digest = hashlib.sha256()
-    for folder in ("rules", "questionnaires"):
-        for path in _yaml_files(root / folder):
-            digest.update(f"{folder}/{path.name}".encode() + b"\0")
-            try:
-                digest.update(read_bytes(path, path.name, MAX_FILE_BYTES))
-            except RunformError:
-                digest.update(b"unreadable")
-    return digest.hexdigest()
 
 
 def _raw_id(item: RawItem) -> str | None:
@@ -419,6 +345,33 @@ def load(root: Path) -> KnowledgeBase:
         shown = [_short(problem) for problem in problems + folded]
         raise RunformError(f"{len(problems)} problem(s) in the knowledge base", shown)
     return kb
+
+
+def as_run(kb: KnowledgeBase) -> KnowledgeBase:
+    """The validated knowledge base copied into the plain classes of `kinds` (each
+    model's first base there), sharing what the models shared: the same behaviour
+    without pydantic."""
+    copies: dict[int, Any] = {}
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            copied = copies.get(id(value))
+            if copied is None:
+                kind = next(c for c in type(value).__mro__ if c.__module__ == kinds.__name__)
+                copied = copies[id(value)] = object.__new__(kind)
+                for name in type(value).model_fields:
+                    copied.__dict__[name] = plain(getattr(value, name))
+            return copied
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(plain(item) for item in value)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return value
+
+    fields = {f.name: plain(getattr(kb, f.name)) for f in dataclasses.fields(kb)}
+    return KnowledgeBase(**fields)
 
 
 def _short(problem: str, width: int = 400) -> str:

@@ -7,9 +7,6 @@ key path (and, through the loader, at the exact line) with a suggestion.
 
 from __future__ import annotations
 
-import difflib
-import functools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
@@ -26,7 +23,17 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import brief
+from . import kinds
+from .kinds import (  # noqa: F401  (the models' vocabulary, re-exported)
+    CATEGORIES,
+    EVIDENCE,
+    LOADS,
+    NAMESPACES,
+    SCALE_MAX,
+    SLOTS,
+    UNKNOWN,
+    suggest,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 IdOrAny = Annotated[str, Field(pattern=r"^([a-z][a-z0-9_]*|\*)$", max_length=60)]
@@ -36,39 +43,9 @@ Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Whole = Annotated[int, Field(strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 
-UNKNOWN = "unknown"
-SCALE_MAX = 4
-
-NAMESPACES = ("defect", "cause", "prescription", "red_flag", "readiness")
-# How heavy an exercise is. Anything above gentle needs an answered health screen; a
-# level that a readiness conclusion `opens` also needs that conclusion (docs/sources.md:
-# readiness for load).
-LOADS = ("gentle", "moderate", "loaded", "plyometric")
-CATEGORIES = ("mobility", "activation", "strength", "technique", "advice")
-# Where an answer comes from, weakest first: what the runner feels or reports, what a
-# coach (or a video) sees, a screening test, a device measurement. Stronger evidence
-# must be able to overrule weaker (`kb check`).
-EVIDENCE = ("reported", "felt", "seen", "tested", "measured")
-# Where in the week an item belongs (docs/sources.md: workshop-exercises, lepape-technique).
-SLOTS = (
-    "before_run",  # after the 5-10 min jog, before the run proper
-    "after_run",  # once the run is done
-    "warm_up_drills",  # drills at the end of the warm-up, before a speed session
-    "mid_long_run",  # half-way through a long easy run
-    "technique_day",  # the one technique-focused session of the week
-    "strength_day",  # the twice-weekly strength circuit after a run
-    "during_run",  # a cue or focus to keep while running
-    "any_time",  # at home, or whenever
-)
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def suggest(name: str, known: Any) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # ---------------------------------------------------------------- validation context
@@ -117,7 +94,7 @@ def _known_sources(ids: list[str], info: ValidationInfo) -> list[str]:
 Sources = Annotated[list[SourceId], BeforeValidator(_as_list), AfterValidator(_known_sources)]
 
 
-class Source(Strict):
+class Source(kinds.Source, Strict):
     """A coaching article, study, screen or practice the knowledge rests on."""
 
     id: SourceId
@@ -130,7 +107,7 @@ class Source(Strict):
 # ---------------------------------------------------------------- entities
 
 
-class Observation(Strict):
+class Observation(kinds.Observation, Strict):
     """Something the runner feels, the coach sees, or a device measures."""
 
     id: Id
@@ -177,59 +154,8 @@ class Observation(Strict):
             raise ValueError("scale_labels are only for scale observations")
         return self
 
-    def accepted(self) -> str:
-        """The accepted values, in words, for error messages and prompts."""
-        if self.kind == "yesno":
-            return "yes, no or unknown"
-        if self.kind == "scale":
-            return f"a whole number from 0 to {SCALE_MAX}, or unknown"
-        if self.kind == "choice":
-            return "one of " + ", ".join(self.choices or []) + ", or unknown"
-        number = "a whole number" if self.whole else "a number"
-        return f"{number} from {self.min:g} to {self.max:g} {self.unit}, or unknown"
 
-    def coerce(self, value: Any) -> str | int | float:
-        """The canonical form of an answer, or ValueError saying what is accepted."""
-        if isinstance(value, str) and value.strip().lower() == UNKNOWN:
-            return UNKNOWN
-        if self.kind == "yesno":
-            if value is True:
-                return "yes"
-            if value is False:
-                return "no"
-            if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-                return value.strip().lower()
-        elif self.kind == "choice":
-            if isinstance(value, str) and value.strip().lower() in (self.choices or []):
-                return value.strip().lower()
-        elif not isinstance(value, bool):
-            number = _number(value)
-            if self.kind == "scale":
-                if number is not None and number == int(number) and 0 <= number <= SCALE_MAX:
-                    return int(number)
-            elif (
-                number is not None
-                and self.min <= number <= self.max  # type: ignore[operator]
-                and not (self.whole and number != int(number))
-            ):
-                return int(number) if number == int(number) else number
-        raise ValueError(f"{brief(value)} is not accepted: expected {self.accepted()}")
-
-
-def _number(value: Any) -> float | None:
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
-        elif isinstance(value, str):
-            number = float(value.strip())
-        else:
-            return None
-    except (ValueError, OverflowError):  # not a number, or past what a float holds
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-class Defect(Strict):
+class Defect(kinds.Defect, Strict):
     """A technique fault."""
 
     id: Id
@@ -238,7 +164,7 @@ class Defect(Strict):
     source: Sources = Field(default_factory=list)
 
 
-class Cause(Strict):
+class Cause(kinds.Cause, Strict):
     """A root cause behind one or more defects."""
 
     id: Id
@@ -247,7 +173,7 @@ class Cause(Strict):
     source: Sources = Field(default_factory=list)
 
 
-class Dose(Strict):
+class Dose(kinds.Dose, Strict):
     """How much: sets × (reps | metres | seconds), per side or not."""
 
     sets: Whole = Field(ge=1, le=10)
@@ -267,34 +193,15 @@ class Dose(Strict):
             raise ValueError("reps_max needs reps and must be above it")
         return self
 
-    def text_amount(self) -> str:
-        if self.reps is not None:
-            amount = f"{self.reps}–{self.reps_max}" if self.reps_max else f"{self.reps}"
-            return amount + " reps"
-        if self.metres is not None:
-            return f"{self.metres} m"
-        return f"{self.seconds} s"
 
-    def text(self) -> str:
-        amount = self.text_amount()
-        side = " each side" if self.each_side else ""
-        rest = f", {self.rest}" if self.rest else ""
-        return f"{self.sets} × {amount}{side}{rest}"
-
-
-# Starting holds are rounded down to this many seconds, and never below the floor.
-HOLD_STEP_S = 5
-SHORTEST_START_S = 10
-
-
-class StartFrom(Strict):
+class StartFrom(kinds.StartFrom, Strict):
     """Where a runner below the target starts: a share of their own test result."""
 
     obs: Id = Field(description="the number observation that measures this exercise")
     share: Number = Field(gt=0, le=1, description="start at this share of the runner's result")
 
 
-class Prescription(Strict):
+class Prescription(kinds.Prescription, Strict):
     """An exercise or a piece of advice from the catalogue."""
 
     id: Id
@@ -330,39 +237,6 @@ class Prescription(Strict):
     )
     source: Sources = Field(default_factory=list)
 
-    @property
-    def allowed_with_red_flag(self) -> bool:
-        """The one red-flag policy (red-flags, docs/sources.md): until a clinician has
-        cleared the runner the self-guided program stops; only gentle mobility done off
-        the feet stays, and only the advice marked to stand with a red flag (see a
-        clinician)."""
-        if self.category == "advice":
-            return self.keep_with_red_flag
-        return self.category == "mobility" and self.load == "gentle" and self.off_feet
-
-    def dose_for(self, answers: Mapping[str, Any]) -> str:
-        """The catalogue's dose, or, for a runner whose own test falls short of it, a
-        start at a share of their result that builds to the target (a plank held 35 s
-        starts at 3 × 25 s, not 3 × 60 s). The diagnosis and the printout both use it."""
-        dose = self.dose
-        if dose is None:
-            return ""
-        start = self.start_from
-        own = answers.get(start.obs) if start else None
-        if start is None or isinstance(own, bool) or not isinstance(own, (int, float)):
-            return dose.text()
-        if dose.seconds is not None and own < dose.seconds:
-            step = HOLD_STEP_S
-            begin = max(SHORTEST_START_S, int(own * start.share) // step * step)
-            if begin < dose.seconds:
-                started = dose.model_copy(update={"seconds": begin})
-                return f"{started.text()}, building to {dose.seconds} s"
-        if dose.reps is not None and own * start.share < dose.reps:
-            begin = max(1, int(own * start.share))
-            started = dose.model_copy(update={"reps": begin, "reps_max": None})
-            return f"{started.text()}, building to {dose.text_amount()}"
-        return dose.text()
-
     @model_validator(mode="after")
     def _exercise_fields(self) -> Prescription:
         if self.category != "advice":
@@ -388,7 +262,7 @@ class Prescription(Strict):
         return condition if condition is None else _few_ways(condition)
 
 
-class RedFlag(Strict):
+class RedFlag(kinds.RedFlag, Strict):
     """A sign that the self-guided program must stop until a clinician has looked."""
 
     id: Id
@@ -412,7 +286,7 @@ class RedFlag(Strict):
         return signs
 
 
-class Readiness(Strict):
+class Readiness(kinds.Readiness, Strict):
     """Positive evidence that a runner is ready for a kind of work (docs/sources.md:
     readiness for load), concluded by rules from tests, never from a missing answer."""
 
@@ -430,7 +304,7 @@ class Readiness(Strict):
 # ---------------------------------------------------------------- conditions
 
 
-class ObservationTest(Strict):
+class ObservationTest(kinds.ObservationTest, Strict):
     """A test on one answer: `is` a value, `in` a set, or numeric bounds."""
 
     obs: Id
@@ -472,38 +346,8 @@ class ObservationTest(Strict):
             raise ValueError(f"observation '{self.obs}' is {obs.kind}, not a number or scale")
         return self
 
-    def values(self) -> frozenset[Any]:
-        return frozenset([self.is_] if self.is_ is not None else self.in_ or [])
 
-    def matches(self, value: Any) -> bool:
-        """True when an answer (already coerced) passes this test; unknown never does."""
-        if value == UNKNOWN or value is None:
-            return False
-        if self.is_ is not None or self.in_ is not None:
-            return value in self.values()
-        if isinstance(value, str):
-            return False
-        return (
-            (self.gte is None or value >= self.gte)
-            and (self.gt is None or value > self.gt)
-            and (self.lte is None or value <= self.lte)
-            and (self.lt is None or value < self.lt)
-        )
-
-    def words(self) -> str:
-        if self.is_ is not None:
-            return f"{self.obs} is {self.is_}"
-        if self.in_ is not None:
-            return f"{self.obs} is one of {', '.join(map(str, self.in_))}"
-        parts = [
-            f"{op} {bound:g}"
-            for op, bound in (("≥", self.gte), (">", self.gt), ("≤", self.lte), ("<", self.lt))
-            if bound is not None
-        ]
-        return f"{self.obs} {' and '.join(parts)}"
-
-
-class ConclusionTest(Strict):
+class ConclusionTest(kinds.ConclusionTest, Strict):
     """True when a conclusion is established (certainty at or above the threshold).
 
     The id may be `*`: any conclusion of that namespace.
@@ -527,28 +371,16 @@ class ConclusionTest(Strict):
             raise ValueError(f"unknown {ns_words} '{ident}'{suggest(ident, known.of(namespace))}")
         return self
 
-    @functools.cached_property
-    def namespace(self) -> str:
-        return next(ns for ns in NAMESPACES if getattr(self, ns) is not None)
 
-    @functools.cached_property
-    def ident(self) -> str:
-        return getattr(self, self.namespace)
-
-    def words(self) -> str:
-        ns = self.namespace.replace("_", " ")
-        return f"any {ns}" if self.ident == "*" else f"{ns} {self.ident}"
-
-
-class AllOf(Strict):
+class AllOf(kinds.AllOf, Strict):
     all: list[Condition] = Field(min_length=1)
 
 
-class AnyOf(Strict):
+class AnyOf(kinds.AnyOf, Strict):
     any: list[Condition] = Field(min_length=1)
 
 
-class NotOf(Strict):
+class NotOf(kinds.NotOf, Strict):
     """Three-valued negation: holds only when the answers show the inside is false. An
     unknown or unasked answer never makes a `not` true."""
 
@@ -558,7 +390,7 @@ class NotOf(Strict):
     def _answers_only(self) -> NotOf:
         if _has_unless(self.not_):
             raise ValueError("`unless` cannot go inside `not`: say it the other way round")
-        if any(isinstance(t, ConclusionTest) for t in _tests(self.not_)):
+        if any(isinstance(t, kinds.ConclusionTest) for t in _tests(self.not_)):
             raise ValueError(
                 "`not` needs answers that show the opposite, and a conclusion is never shown"
                 ' absent: test the answers (e.g. not: {obs: ..., is: "yes"}), require positive'
@@ -568,7 +400,7 @@ class NotOf(Strict):
         return self
 
 
-class UnlessOf(Strict):
+class UnlessOf(kinds.UnlessOf, Strict):
     """Negation as failure, said explicitly: holds unless the inside is established, so
     an unknown or unasked answer counts as acceptable here."""
 
@@ -584,14 +416,15 @@ MAX_WAYS = 64
 def ways(condition: Any) -> tuple[int, int]:
     """(how many ways a condition can hold, how many ways it can fail), capped just
     past MAX_WAYS so that a hostile condition costs nothing to count."""
-    if isinstance(condition, NotOf):
+    if isinstance(condition, kinds.NotOf):
         hold, fail = ways(condition.not_)
         return fail, hold
-    if isinstance(condition, UnlessOf):
+    if isinstance(condition, kinds.UnlessOf):
         return min(len(_tests(condition.unless)), MAX_WAYS + 1), 1
-    if isinstance(condition, (AllOf, AnyOf)):
+    if isinstance(condition, (kinds.AllOf, kinds.AnyOf)):
         parts = [
-            ways(c) for c in (condition.all if isinstance(condition, AllOf) else condition.any)
+            ways(c)
+            for c in (condition.all if isinstance(condition, kinds.AllOf) else condition.any)
         ]
         product = [1, 1]
         total = [0, 0]
@@ -599,7 +432,7 @@ def ways(condition: Any) -> tuple[int, int]:
             for side in (0, 1):
                 product[side] = min(product[side] * part[side], MAX_WAYS + 1)
                 total[side] = min(total[side] + part[side], MAX_WAYS + 1)
-        if isinstance(condition, AllOf):
+        if isinstance(condition, kinds.AllOf):
             return product[0], total[1]
         return total[0], product[1]
     return 1, 1
@@ -616,24 +449,24 @@ def _few_ways(condition: Any) -> Any:
 
 
 def _tests(condition: Any) -> list[Any]:
-    if isinstance(condition, AllOf):
+    if isinstance(condition, kinds.AllOf):
         return [t for c in condition.all for t in _tests(c)]
-    if isinstance(condition, AnyOf):
+    if isinstance(condition, kinds.AnyOf):
         return [t for c in condition.any for t in _tests(c)]
-    if isinstance(condition, NotOf):
+    if isinstance(condition, kinds.NotOf):
         return _tests(condition.not_)
-    if isinstance(condition, UnlessOf):
+    if isinstance(condition, kinds.UnlessOf):
         return _tests(condition.unless)
     return [condition]
 
 
 def _has_unless(condition: Any) -> bool:
-    if isinstance(condition, UnlessOf):
+    if isinstance(condition, kinds.UnlessOf):
         return True
-    if isinstance(condition, (AllOf, AnyOf)):
-        parts = condition.all if isinstance(condition, AllOf) else condition.any
+    if isinstance(condition, (kinds.AllOf, kinds.AnyOf)):
+        parts = condition.all if isinstance(condition, kinds.AllOf) else condition.any
         return any(_has_unless(c) for c in parts)
-    if isinstance(condition, NotOf):
+    if isinstance(condition, kinds.NotOf):
         return _has_unless(condition.not_)
     return False
 
@@ -688,7 +521,7 @@ Prescription.model_rebuild()
 # ---------------------------------------------------------------- rules
 
 
-class Conclusion(Strict):
+class Conclusion(kinds.Conclusion, Strict):
     defect: Id | None = None
     cause: Id | None = None
     prescription: Id | None = None
@@ -707,20 +540,8 @@ class Conclusion(Strict):
             raise ValueError(f"unknown {ns_words} '{ident}'{suggest(ident, known.of(namespace))}")
         return self
 
-    @functools.cached_property
-    def namespace(self) -> str:
-        return next(ns for ns in NAMESPACES if getattr(self, ns) is not None)
 
-    @functools.cached_property
-    def ident(self) -> str:
-        return getattr(self, self.namespace)
-
-    @functools.cached_property
-    def key(self) -> tuple[str, str]:
-        return (self.namespace, self.ident)
-
-
-class Example(Strict):
+class Example(kinds.Example, Strict):
     """Given these answers, the rule must (fires: true) or must not (false) fire."""
 
     given: dict[str, Any]
@@ -747,7 +568,7 @@ class Example(Strict):
         return coerced
 
 
-class KBRule(Strict):
+class KBRule(kinds.KBRule, Strict):
     """when (condition) → then (one conclusion) with a certainty factor, because (why)."""
 
     id: Id

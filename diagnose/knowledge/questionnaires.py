@@ -11,61 +11,20 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .models import Condition, Id, Observation, Strict, Text, _known, suggest
+from . import kinds
+from .kinds import RUNNER_FIELDS
+from .models import Condition, Id, Strict, Text, _known, suggest
 
-# The runner's week, asked like observations but stored under "runner" in answers files.
-RUNNER_FIELDS: dict[str, Observation] = {
-    obs.id: obs
-    for obs in (
-        Observation(
-            id="sessions_per_week",
-            name="Runs per week",
-            kind="number",
-            unit="runs",
-            min=1,
-            max=14,
-            whole=True,
-            description="How many times a week you run.",
-        ),
-        Observation(
-            id="minutes_per_session",
-            name="Minutes per run",
-            kind="number",
-            unit="min",
-            min=10,
-            max=300,
-            whole=True,
-            description="How long a typical run lasts, warm-up included.",
-        ),
-        Observation(
-            id="goal_distance_km",
-            name="Goal race distance",
-            kind="number",
-            unit="km",
-            min=1,
-            max=250,
-            description="The race you are training for (42.195 for a marathon).",
-        ),
-        Observation(
-            id="height_cm",
-            name="Height",
-            kind="number",
-            unit="cm",
-            min=100,
-            max=230,
-            description="Your height, to put stride length in proportion.",
-        ),
-    )
-}
+__all__ = ["RUNNER_FIELDS", "Question", "Questionnaire", "Section"]
 
 
-class Section(Strict):
+class Section(kinds.Section, Strict):
     id: Id
     title: Text
     intro: str | None = None
 
 
-class Question(Strict):
+class Question(kinds.Question, Strict):
     id: Id
     text: Text
     help: Text = Field(description='the answer to "why are you asking this?"')
@@ -99,16 +58,10 @@ class Question(Strict):
         return section
 
 
-class Questionnaire(Strict):
+class Questionnaire(kinds.Questionnaire, Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: Text
     audience: Literal["runner", "coach"]
     intro: Text
     sections: list[Section] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
-
-    def question(self, ident: str) -> Question:
-        return next(q for q in self.questions if q.id == ident)
-
-    def section(self, ident: str) -> Section:
-        return next(s for s in self.sections if s.id == ident)

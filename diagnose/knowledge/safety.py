@@ -8,8 +8,8 @@ A knowledge base that fails one is refused by every command, not only by `kb che
 from __future__ import annotations
 
 from ..logic import THRESHOLD
-from .loader import KnowledgeBase
-from .models import KBRule, ObservationTest
+from .base import KnowledgeBase
+from .kinds import KBRule, ObservationTest
 from .soundness import conjunctions, consistent
 
 

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..logic import THRESHOLD, combine, counted_supports
-from .loader import KnowledgeBase
-from .models import (
+from .base import KnowledgeBase
+from .kinds import (
     EVIDENCE,
     AllOf,
     AnyOf,

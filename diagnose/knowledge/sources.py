@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import KnowledgeBase, load_kb
-from .models import NAMESPACES
+from .kinds import NAMESPACES
 
 KINDS = {
     "coaching article": "The coaching articles runform is built from",

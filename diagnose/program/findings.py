@@ -7,7 +7,7 @@ from typing import Any
 
 from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
-from ..knowledge.models import NAMESPACES, UNKNOWN
+from ..knowledge.kinds import NAMESPACES, UNKNOWN
 from .model import Note
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
-from ..knowledge.models import Prescription
+from ..knowledge.kinds import Prescription
 from .model import PARTS, Item, LaterStep, Note, Treated
 from .week import Week
 

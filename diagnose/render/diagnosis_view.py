@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..diagnosis import INCOMPLETE, Diagnosis, Finding
 from ..knowledge import KnowledgeBase
-from ..knowledge.models import UNKNOWN
+from ..knowledge.kinds import UNKNOWN
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 

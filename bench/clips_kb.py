@@ -21,7 +21,7 @@ from typing import Any
 import clips
 
 from diagnose.knowledge import KnowledgeBase
-from diagnose.knowledge.models import (
+from diagnose.knowledge.kinds import (
     NAMESPACES,
     UNKNOWN,
     AllOf,

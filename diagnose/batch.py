@@ -18,6 +18,7 @@ from .engine import Engine, engine_for
 from .errors import RunformError
 from .knowledge import KnowledgeBase, load_kb
 from .render.diagnosis_output import render
+from .watch import WatchSummary, diagnose_answers
 
 
 @dataclass
@@ -50,14 +51,20 @@ def expand(paths: list[str]) -> list[tuple[str, Path]]:
 
 
 def diagnose_one(
-    shown: str, path: Path, kb: KnowledgeBase, engine: Engine, layout: Layout | None = None
+    shown: str,
+    path: Path,
+    kb: KnowledgeBase,
+    engine: Engine,
+    layout: Layout | None = None,
+    watch: WatchSummary | None = None,
 ) -> Outcome:
-    """One file's diagnosis (laid out, given a layout) or its problems. Whatever goes
-    wrong with one file (even a fault of runform's) is that file's problem: the rest of
-    the batch is still diagnosed."""
+    """One file's diagnosis (laid out, given a layout) or its problems, with what the
+    runner's watch measured in it when given. Whatever goes wrong with one file (even a
+    fault of runform's) is that file's problem: the rest of the batch is still
+    diagnosed."""
     try:
         answers = read_answers(path, kb, shown)
-        diagnosis = engine.run(answers.values, answers.runner, answers.questionnaire, shown)
+        diagnosis = diagnose_answers(engine, answers, kb, watch, shown)
         if layout is None:
             return Outcome(shown, diagnosis=diagnosis)
         return Outcome(shown, output=render(diagnosis, kb, layout.fmt, layout.explain))
@@ -81,10 +88,11 @@ def diagnose_files(
     engine: Engine,
     jobs: int = 1,
     layout: Layout | None = None,
+    watch: WatchSummary | None = None,
 ) -> Iterator[Outcome]:
-    if jobs <= 1 or len(files) < 2:
+    if jobs <= 1 or len(files) < 2 or watch is not None:
         for shown, path in files:
-            yield diagnose_one(shown, path, kb, engine, layout)
+            yield diagnose_one(shown, path, kb, engine, layout, watch)
         return
     import multiprocessing  # only for a batch shared among processes
 

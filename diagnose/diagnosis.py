@@ -134,6 +134,9 @@ class Diagnosis:
     # how to find the questions whose answer could still change the result: worked out
     # only when asked for (printouts and the interview ask; the engine alone does not)
     open_questions: Callable[[], list[str]] | None = field(default=None, repr=False, compare=False)
+    # what the runner's watch measured (watch.Measured.report), when activity files were
+    # given: the summary, the values used, and typed answers they outweighed
+    watch: dict[str, Any] | None = None
 
     @functools.cached_property
     def unanswered(self) -> list[str]:
@@ -168,6 +171,8 @@ class Diagnosis:
             out["source"] = self.source
         if self.runner:
             out["runner"] = self.runner
+        if self.watch is not None:
+            out["watch"] = self.watch
         out.update(
             {
                 "defects": [f.to_dict() for f in self.defects],

@@ -362,11 +362,14 @@ class Engine:
         runner: Mapping[str, Any] | None = None,
         questionnaire: str | None = None,
         source: str | None = None,
+        measured: Mapping[str, str] | None = None,
     ) -> Diagnosis:
-        """Diagnose canonical answers (observation id → value, as `Observation.coerce` gives)."""
+        """Diagnose canonical answers (observation id → value, as `Observation.coerce`
+        gives); `measured`: the answers a device measured, and how (said in the trace)."""
         engine = self._engine
         engine.reset()
         engine.start(answers)
+        engine.measured = measured or {}
         facts = [
             engine.fact(Answer, id=obs, value=value)
             for obs, value in sorted(answers.items())
@@ -388,7 +391,7 @@ class Engine:
         )
         for rule_id, contribution in engine.support[key].items():
             rule = engine.by_id[rule_id]
-            facts = sorted(_described(engine.trace_facts[(key, rule_id)]))
+            facts = sorted(_described(engine.trace_facts[(key, rule_id)], engine.measured))
             if rule_id in self._with_unless:
                 facts += self._negations(rule.when, engine)
             supports.append(
@@ -626,11 +629,13 @@ def _has_unless(condition: Any) -> bool:
     return isinstance(condition, UnlessOf) or any(_has_unless(c) for c in children(condition))
 
 
-def _described(facts: list[Any]) -> set[str]:
+def _described(facts: list[Any], measured: Mapping[str, str]) -> set[str]:
     described = set()
     for fact in facts:
         if isinstance(fact, Answer):
-            described.add(f"{fact['id']} = {fact['value']}")
+            how = measured.get(fact["id"])
+            said = f" ({how})" if how else ""
+            described.add(f"{fact['id']} = {fact['value']}{said}")
         elif isinstance(fact, Concluded):
             described.add(f"{fact['ns'].replace('_', ' ')} {fact['id']}")
     return described

@@ -123,6 +123,8 @@ class Series:
     # for findings: False where it was not found and that assessment did not ask again
     # what it had rested on (not seen is not the same as gone)
     checked: tuple[bool, ...] = ()
+    # for measurements: True where the runner's watch measured it (`--activity`)
+    by_watch: tuple[bool, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +135,7 @@ class Series:
             "checked": list(self.checked),
             "unit": self.unit,
             "status": self.status,
+            **({"by_watch": list(self.by_watch)} if self.by_watch else {}),
         }
 
 
@@ -215,8 +218,20 @@ def progress_report(
             float(a.answers[ident]) if isinstance(a.answers.get(ident), (int, float)) else None
             for a in assessments
         )
+        by_watch = tuple(
+            ident in ((a.diagnosis.get("watch") or {}).get("values") or {}) for a in assessments
+        )
         if any(v is not None for v in values):
-            measurements.append(Series("measurement", ident, name, values, unit))
+            measurements.append(
+                Series(
+                    "measurement",
+                    ident,
+                    name,
+                    values,
+                    unit,
+                    by_watch=by_watch if any(by_watch) else (),
+                )
+            )
     return ProgressReport(
         client,
         tuple((a.number, a.taken_at[:10]) for a in assessments),

@@ -78,6 +78,26 @@ class HealthScreen(BaseModel):
     unanswered: list[Id] = Field(default_factory=list, max_length=200)
 
 
+Measure = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100_000)]
+Answer = Annotated[float, Field(strict=True, allow_inf_nan=False)] | Text
+
+
+class StoredWatch(BaseModel):
+    """What the runner's watch measured (`--activity`), as the diagnosis keeps it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: Text
+    files: list[Text] = Field(max_length=20)
+    minutes: Measure
+    pace_s_per_km: Measure | None = None
+    values: dict[Id, Measure] = Field(max_length=50)
+    minutes_of: dict[Id, Measure] = Field(max_length=50)
+    missing: list[Text] = Field(default_factory=list, max_length=50)
+    notes: list[Text] = Field(default_factory=list, max_length=50)
+    typed: dict[Id, Answer] = Field(default_factory=dict, max_length=50)
+
+
 class StoredDiagnosis(BaseModel):
     """What `compare`, `history`, `progress` and `clients` read back from an assessment:
     checked in full, so a hand-edited record cannot break them later, nor carry what
@@ -87,6 +107,7 @@ class StoredDiagnosis(BaseModel):
 
     source: Text | None = None
     runner: StoredRunner = Field(default_factory=StoredRunner)
+    watch: StoredWatch | None = None
     health_screen: HealthScreen | None = None
     defects: list[StoredFinding]
     causes: list[StoredFinding]

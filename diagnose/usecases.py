@@ -17,6 +17,7 @@ from .errors import RunformError
 from .knowledge import KnowledgeBase
 from .progress import Change, compare
 from .store import Assessment, ClientSummary, Store
+from .watch import WatchSummary, diagnose_answers
 
 
 @dataclass
@@ -95,11 +96,18 @@ def stored_answers(store: Store, name: str, number: int | None, kb: KnowledgeBas
     return parse_answers(data, kb, source)
 
 
-def program_for(answers: Answers, kb: KnowledgeBase, engine: Any, start: dt.date | None = None):
-    """The corrective program of a runner's answers, laid over their week."""
+def program_for(
+    answers: Answers,
+    kb: KnowledgeBase,
+    engine: Any,
+    start: dt.date | None = None,
+    watch: WatchSummary | None = None,
+):
+    """The corrective program of a runner's answers (with what their watch measured,
+    when given), laid over their week."""
     from .program import build_program
 
-    diagnosis = engine.run(answers.values, answers.runner, answers.questionnaire, answers.source)
+    diagnosis = diagnose_answers(engine, answers, kb, watch, answers.source)
     return build_program(diagnosis, kb, start=start)
 
 

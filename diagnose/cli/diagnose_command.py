@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from ..render.formats import DIAGNOSIS_FORMATS
-from .options import INTERRUPTED, engine_of, kb_option
+from .options import (
+    INTERRUPTED,
+    activity_option,
+    engine_of,
+    kb_option,
+    unused_activities,
+    watch_summary,
+)
 
 
 @click.command("diagnose")
@@ -32,9 +39,15 @@ from .options import INTERRUPTED, engine_of, kb_option
     show_default=True,
     help="Worker processes for a batch; results keep the order of the files.",
 )
+@activity_option
 @kb_option
 def diagnose_command(
-    paths: tuple[str, ...], fmt: str, explain: bool, jobs: int, kb_dir: str | None
+    paths: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    jobs: int,
+    activities: tuple[str, ...],
+    kb_dir: str | None,
 ) -> None:
     """Diagnose answers files (JSON); a folder means every *.json in it.
 
@@ -44,14 +57,20 @@ def diagnose_command(
     from ..batch import Layout, diagnose_files, expand
     from ..knowledge import load_kb
 
+    # one file gives one JSON object; several files, or a folder, give an array
+    batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    if activities and batch:
+        raise click.BadParameter(
+            "goes with one answers file: the runner whose runs the activities are",
+            param_hint="--activity",
+        )
     kb = load_kb(kb_dir)
     engine = engine_of(kb)
     files = expand(list(paths))
     if not files:
         raise click.BadParameter("no *.json answers files found", param_hint="FILE|DIR")
-    # one file gives one JSON object; several files, or a folder, give an array
-    batch = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-    outcomes = diagnose_files(files, kb, engine, jobs, Layout(fmt, explain))
+    watch = watch_summary(activities)
+    outcomes = diagnose_files(files, kb, engine, jobs, Layout(fmt, explain), watch)
     # a bar only while the results go elsewhere (a file, a pipe): on one terminal the
     # two would share lines
     show_bar = len(files) > 1 and sys.stderr.isatty() and not sys.stdout.isatty()
@@ -75,6 +94,7 @@ def diagnose_command(
             f"Error: {bad} of {len(files)} file(s) could not be diagnosed; see above.", err=True
         )
         sys.exit(1)
+    unused_activities(watch)
 
 
 def _write_outcomes(results, fmt: str, batch: bool, problems: list[str], later: bool) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .options import (
+    activity_option,
     answers_option,
     claim_printout,
     database_files,
@@ -18,7 +19,38 @@ from .options import (
     kb_option,
     open_store,
     save_option,
+    unused_activities,
+    watch_summary,
 )
+
+
+def _measured(activities, given, kb):
+    """The watch's measurements put into the answers given (so their questions are not
+    asked), or None without activity files; said before the first question."""
+    watch = watch_summary(activities)
+    if watch is None:
+        return None
+    from ..watch import measure
+
+    measured = measure(watch, given.values, kb)
+    given.values = dict(measured.values)
+    return watch, measured
+
+
+def _with_watch(diagnosis, engine, values, measured):
+    """The final diagnosis, with what the watch measured said in it."""
+    if measured is None:
+        return diagnosis
+    from ..watch import diagnose_measured
+
+    return diagnose_measured(
+        engine,
+        values,
+        diagnosis.runner,
+        diagnosis.questionnaire,
+        diagnosis.source,
+        measured[1],
+    )
 
 
 def _questionnaire(kb, ident: str):
@@ -149,9 +181,19 @@ printout_option = click.option(
 @printout_option
 @force_option
 @explain_option
+@activity_option
 @kb_option
 def interview_command(
-    questionnaire, answers_file, save_file, resume_file, name, printout, force, explain, kb_dir
+    questionnaire,
+    answers_file,
+    save_file,
+    resume_file,
+    name,
+    printout,
+    force,
+    explain,
+    activities,
+    kb_dir,
 ):
     """Answer the questionnaire at the terminal and get a diagnosis.
 
@@ -196,8 +238,14 @@ def interview_command(
 
             given = Answers(values={})
         given.runner["name"] = " ".join(name.split())  # one line, as the file keeps it
+    if activities and given is None:
+        from ..answers import Answers
+
+        given = Answers(values={})
+    measured = _measured(activities, given, kb)
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
-    interview = Interview(chosen, kb, engine_of(kb), given)
+    engine = engine_of(kb)
+    interview = Interview(chosen, kb, engine, given)
     places = _same_places(kb=kb_dir)
     again = _same_places(
         questionnaire=questionnaire, answers=answers_file, save=save_file, name=name, kb=kb_dir
@@ -208,6 +256,7 @@ def interview_command(
         "runform interview --resume {path}" + places,
         f"runform interview{again}",
     )
+    diagnosis = _with_watch(diagnosis, engine, interview.answers().values, measured)
     # the answers are in the save file, or, when nothing new was asked, in the file given
     kept = save_path if save_path.exists() else Path(answers_file) if answers_file else None
     hint = (
@@ -217,6 +266,7 @@ def interview_command(
     )
     _show_result(diagnosis, kb, kept, hint, explain, places)
     _printout(diagnosis, kb, printout, [*reads, save_path])
+    unused_activities(measured[0] if measured else None)
 
 
 @click.command("intake")
@@ -231,10 +281,11 @@ def interview_command(
 @printout_option
 @force_option
 @explain_option
+@activity_option
 @db_option
 @kb_option
 def intake_command(
-    name, answers_file, no_input, save_file, printout, force, explain, db_path, kb_dir
+    name, answers_file, no_input, save_file, printout, force, explain, activities, db_path, kb_dir
 ):
     """Run the coach's intake interview with a client and keep it as an assessment.
 
@@ -259,6 +310,7 @@ def intake_command(
     chosen = _questionnaire(kb, "coach-intake")
     engine = engine_of(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
+    measured = _measured(activities, given, kb)
     # opened first: a bad database fails before the interview
     with open_store(db_path, create=True) as store:
         # the client named on the command line is who this is, whatever the file says
@@ -267,6 +319,7 @@ def intake_command(
         if no_input:
             answers = given
             diagnosis = engine.run(answers.values, answers.runner, chosen.id, answers_file)
+            diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
         else:
             save_path = Path(save_file or default_save_path(chosen.id))
             interview = Interview(chosen, kb, engine, given)
@@ -278,6 +331,7 @@ def intake_command(
             )
             diagnosis = interact(interview, save_path, hint, again)
             answers = interview.answers()
+            diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
         assessment = keep_assessment(store, name, answers, diagnosis, chosen.id, kb)
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)
@@ -289,6 +343,7 @@ def intake_command(
         )
     if not no_input or printout:
         _printout(diagnosis, kb, printout, [*reads, save_path])
+    unused_activities(measured[0] if measured else None)
 
 
 def register(cli: click.Group) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 import click
 
@@ -62,6 +63,41 @@ def open_store(db_path: str | None, create: bool = False):
             + (f" (with --db {path})" if db_path else "")
         )
     return Store(path, writable=create)
+
+
+activity_option = click.option(
+    "--activity",
+    "activities",
+    metavar="FIT",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A FIT activity file from the runner's watch (repeat for several runs): its "
+    "steady running gives measured cadence, contact time, step length, bounce and "
+    "left/right balance, which outweigh typed answers.",
+)
+
+
+def watch_summary(activities: tuple[str, ...]):
+    """What the activity files measured (None without any); files that could not be
+    used are said on stderr as they are found wrong."""
+    if not activities:
+        return None
+    from ..render.safe import printable
+    from ..watch import summarise
+
+    summary = summarise([(shown, shown) for shown in activities])
+    for problem in summary.problems:
+        click.echo(f"Error: {printable(problem)}", err=True)
+    return summary
+
+
+def unused_activities(watch) -> None:
+    """Exit 1, once the work is done, when some activity files could not be used (each
+    was said as it was found wrong)."""
+    if watch is not None and watch.problems:
+        count = len(watch.problems)
+        click.echo(f"Error: {count} activity file(s) could not be used; see above.", err=True)
+        sys.exit(1)
 
 
 answers_option = click.option(

@@ -7,6 +7,7 @@ import click
 from ..render.formats import PROGRAM_FORMATS
 from .options import (
     DateType,
+    activity_option,
     claim_output,
     database_files,
     db_option,
@@ -16,6 +17,8 @@ from .options import (
     kb_option,
     open_store,
     printout_destination,
+    unused_activities,
+    watch_summary,
 )
 
 
@@ -52,6 +55,7 @@ from .options import (
     help="The day of the first session (YYYY-MM-DD; the calendar starts there). "
     "Default: next Monday.",
 )
+@activity_option
 @force_option
 @kb_option
 @db_option
@@ -62,6 +66,7 @@ def program_command(
     fmt: str | None,
     output: str | None,
     start,
+    activities: tuple[str, ...],
     force: bool,
     kb_dir: str | None,
     db_path: str | None,
@@ -79,6 +84,7 @@ def program_command(
     runform program examples/lea.json -o lea.pdf
     runform program --client "Marc Dupont" --assessment 1 -o marc.html
     runform program examples/lea.json -o week.ics --start 2026-12-07
+    runform program examples/lea.json --activity monday.fit -o lea.pdf
     """
     from ..errors import RunformError
     from ..program.printout import format_for
@@ -105,16 +111,18 @@ def program_command(
     else:
         with open_store(db_path) as store:
             answers = stored_answers(store, client, number, kb)
-    program = program_for(answers, kb, engine_of(kb), start)
+    watch = watch_summary(activities)
+    program = program_for(answers, kb, engine_of(kb), start, watch)
 
     if to_stdout:
         echo_printout(render_program(program, fmt))
-        return
-    from ..render.safe import printable
+    else:
+        from ..render.safe import printable
 
-    save_program(program, output, fmt)
-    who = f" for {program.runner_name}" if program.runner_name else ""
-    click.echo(printable(f"Wrote the program{who} to {output} ({fmt})."), err=True)
+        save_program(program, output, fmt)
+        who = f" for {program.runner_name}" if program.runner_name else ""
+        click.echo(printable(f"Wrote the program{who} to {output} ({fmt})."), err=True)
+    unused_activities(watch)
 
 
 def register(cli: click.Group) -> None:

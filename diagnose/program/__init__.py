@@ -169,6 +169,8 @@ def build_program(
     elif not plan.placed:
         sessions = []  # no grid of empty sessions when there is nothing to add
     notes = []
+    if diagnosis.watch is not None:
+        notes.append(f"Measured by the watch: {diagnosis.watch['summary']}.")
     if diagnosis.red_flags:
         notes.append(
             "While a red flag is open the plan stays far below the budget: a few gentle "

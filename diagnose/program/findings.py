@@ -48,14 +48,25 @@ def found(findings: list[Finding], kb: KnowledgeBase, answers: dict[str, Any]) -
 
 
 def measured(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:
-    """Every measurement and test result given, in the order of the observations."""
-    return [
-        Note(obs.id, obs.name, _answer_words(kb, obs.id, diagnosis.answers[obs.id]).split(": ")[1])
-        for obs in kb.observations.values()
-        if obs.evidence in ("measured", "tested")
-        and obs.kind in ("number", "scale")
-        and diagnosis.answers.get(obs.id, UNKNOWN) != UNKNOWN
-    ]
+    """Every measurement and test result given, in the order of the observations; those
+    the runner's watch measured say so ("158 spm, by the watch over 38 min")."""
+    watch = diagnosis.watch or {"values": {}, "minutes_of": {}}
+    notes = []
+    for obs in kb.observations.values():
+        if (
+            obs.evidence not in ("measured", "tested")
+            or obs.kind not in ("number", "scale")
+            or diagnosis.answers.get(obs.id, UNKNOWN) == UNKNOWN
+        ):
+            continue
+        text = _answer_words(kb, obs.id, diagnosis.answers[obs.id]).split(": ")[1]
+        if obs.id in watch["values"]:
+            text += f", by the watch over {watch['minutes_of'][obs.id]:.0f} min"
+            typed = watch.get("typed", {}).get(obs.id)
+            if typed is not None:
+                text += f" (answered {_answer_words(kb, obs.id, typed).split(': ')[1]})"
+        notes.append(Note(obs.id, obs.name, text))
+    return notes
 
 
 def could_change(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:

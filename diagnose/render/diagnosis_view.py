@@ -33,6 +33,30 @@ def names_of(ids: list[str], kb: KnowledgeBase) -> str:
     return ", ".join(found)
 
 
+def watch_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
+    """What the runner's watch measured, first the summary and then each value used
+    (with the typed answer it outweighed), what the files lacked, what was left out."""
+    watch = diagnosis.watch
+    if watch is None:
+        return []
+    files = ", ".join(watch["files"])
+    lines = [f"Measured by the watch: {watch['summary']} ({files})."]
+    for obs, value in watch["values"].items():
+        observation = kb.observations.get(obs)
+        name = observation.name if observation else obs
+        unit = f" {observation.unit}" if observation and observation.unit else ""
+        line = f"{name}: {value:g}{unit}, over {watch['minutes_of'][obs]:.0f} min"
+        typed = watch["typed"].get(obs)
+        if typed is not None:
+            shown = f"{typed:g}" if isinstance(typed, (int, float)) else str(typed)
+            line += f" (answered {shown}{unit}; the measurement is used)"
+        lines.append(line)
+    if watch["missing"]:
+        lines.append("Not in the files: " + ", ".join(watch["missing"]) + ".")
+    lines += [f"{note}." if not note.endswith(".") else note for note in watch["notes"]]
+    return lines
+
+
 @dataclass
 class Table:
     heading: str

@@ -35,6 +35,11 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
     health = view.health_lines(diagnosis, kb)
     if health:
         out += ["## Health questions unanswered", "", *[escape(line) for line in health], ""]
+    measured = view.watch_lines(diagnosis, kb)
+    if measured:
+        out += ["## Measured by the watch", "", escape(measured[0]), ""]
+        out += [f"- {escape(line)}" for line in measured[1:]]
+        out.append("")
     for table in view.tables(diagnosis, kb):
         out += [f"## {table.heading}", ""]
         if table.rows:

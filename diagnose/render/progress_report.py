@@ -16,14 +16,17 @@ from .terminal import table, wrap
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 LEGEND = "· not found; ? not asked again, so not seen (which is not the same as gone)."
+WATCH_LEGEND = "w: measured by the runner's watch (steady running from FIT files)."
 
 
 def _values(series: Series) -> list[str]:
-    """Each time's value as shown: "·" not found, "?" not asked again."""
+    """Each time's value as shown: "·" not found, "?" not asked again, "w" after a value
+    the watch measured."""
     checked = series.checked or (True,) * len(series.values)
+    watched = series.by_watch or (False,) * len(series.values)
     return [
-        "?" if value is None and not seen else _value(series, value)
-        for value, seen in zip(series.values, checked, strict=True)
+        "?" if value is None and not seen else _value(series, value) + (" w" if watch else "")
+        for value, seen, watch in zip(series.values, checked, watched, strict=True)
     ]
 
 
@@ -70,7 +73,7 @@ def points(series: Series, width: float, height: float) -> list[tuple[float, flo
 
 
 def _summary_lines(report: ProgressReport) -> list[str]:
-    lines = []
+    lines = [WATCH_LEGEND] if any(s.by_watch for s in report.measurements) else []
     for status, words in (
         ("resolved", "Resolved"),
         ("new", "New since the first assessment"),
@@ -95,7 +98,7 @@ def render_text(report: ProgressReport) -> str:
         widths = [7, 24, *([5] * len(heads)), 11]
         out += [table(rows, ["", "name", *heads, "status"], widths), ""]
     if report.measurements:
-        rows = [[s.name, s.unit, *(_value(s, v) for v in s.values)] for s in report.measurements]
+        rows = [[s.name, s.unit, *_values(s)] for s in report.measurements]
         out.append("Measurements and tests")
         out += [table(rows, ["name", "unit", *heads], [28, 5, *([6] * len(heads))]), ""]
     out += [wrap(line) for line in _summary_lines(report)]
@@ -120,7 +123,7 @@ def render_markdown(report: ProgressReport) -> str:
         out.append("| name | unit | " + " | ".join(heads) + " |")
         out.append("|---|---|" + "---:|" * len(heads))
         for s in report.measurements:
-            cells = " | ".join(_value(s, v) for v in s.values)
+            cells = " | ".join(_values(s))
             out.append(f"| {escape(s.name)} | {escape(s.unit)} | {cells} |")
         out.append("")
     out += [escape(line) + "\n" for line in _summary_lines(report)]

@@ -40,6 +40,10 @@ def render_diagnosis(
     if health:
         out += [*(_wrap(line, "") for line in health), ""]
 
+    measured = view.watch_lines(diagnosis, kb)
+    if measured:
+        out += [_wrap(measured[0], ""), *(_wrap(f"- {line}") for line in measured[1:]), ""]
+
     for shown in view.tables(diagnosis, kb):
         out.append(shown.heading)
         if shown.rows:

@@ -1,0 +1,422 @@
+"""Measured evidence from the runner's watch: FIT activity files, read with Garmin's own
+FIT SDK, summarised over steady running only.
+
+What counts as steady running: the records of running sessions, outside laps the watch
+marks as warm-up, cool-down, rest, recovery or interval; not walking or standing (under
+140 steps a minute or 1.5 m/s); and, over what is left of all the activities together,
+within 12 % of the typical speed (a 30 s rolling median, so GPS noise does not count),
+which leaves out strides, unmarked efforts and a slow start or end. The summary says
+what it rests on ("38 min of steady running at 5:40/km, from 2 activities") and what the
+files did not have.
+
+Values (FIT's own units and scales, as the SDK gives them): cadence in strides a minute
+plus fractional cadence (runform counts steps: twice that), stance time in ms, step
+length in mm, vertical oscillation in mm, vertical ratio in %, stance time balance as
+the left foot's share in %.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .errors import RunformError, cut
+
+MAX_FIT_BYTES = 50_000_000  # a day-long ultra at one record a second is about 10 MB
+MAX_ACTIVITIES = 20
+
+# What is not steady running (docs/sources.md: garmin-running-dynamics).
+NOT_STEADY_LAPS = {"warmup", "cooldown", "rest", "recovery", "interval"}
+WALKING_SPM = 140  # below this many steps a minute: walking, not running
+STOPPED_MS = 1.5  # m/s: 5.4 km/h, a walk or a stop
+STEADY_BAND = 0.12  # within 12 % of the typical speed
+SMOOTHING_S = 30  # the rolling median that speed is judged on
+LONGEST_RECORD_S = 10  # a gap longer than this is a pause, counted as this much
+ENOUGH_MINUTES = 5  # less steady running than this is not enough to go on
+ENOUGH_METRIC_MINUTES = 2  # a measure needs at least this much of the steady running
+
+# observation id -> (the record's field(s), how to make runform's value, decimals, words)
+MEASURES: dict[str, tuple[str, Any, int, str]] = {
+    "cadence_spm": ("cadence", None, 0, "cadence"),
+    "ground_contact_ms": ("stance_time", None, 0, "ground contact time"),
+    "stride_length_m": ("step_length", lambda mm: mm / 1000, 2, "step length"),
+    "vertical_oscillation_cm": (
+        "vertical_oscillation",
+        lambda mm: mm / 10,
+        1,
+        "vertical oscillation",
+    ),
+    "vertical_ratio_pct": ("vertical_ratio", None, 1, "vertical ratio"),
+    "contact_balance_left_pct": ("stance_time_balance", None, 1, "contact time balance"),
+}
+
+
+@dataclass
+class _Record:
+    when: datetime
+    seconds: float  # how long this record stands for
+    speed: float | None  # m/s
+    values: dict[str, float]  # runform's measure -> the record's value, FIT units
+
+
+@dataclass
+class Activity:
+    """One activity file, decoded: its running records, each with its lap's intensity."""
+
+    shown: str
+    records: list[_Record]  # those of laps that may be steady running
+    started: datetime | None
+    minutes: float  # the whole activity's running time, marked laps included
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WatchSummary:
+    """What the activities measured over their steady running."""
+
+    files: list[str]
+    minutes: float  # of steady running used
+    pace_s_per_km: float | None
+    values: dict[str, float | int]  # observation id -> runform's value
+    minutes_of: dict[str, float]  # observation id -> minutes of steady running it rests on
+    missing: list[str]  # measures no file had (in words)
+    notes: list[str]  # per file: what was left out, or why it gave nothing
+    # the files that could not be used at all, each "FILE: why" (the others still were)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def described(self) -> str:
+        pace = f" at {pace_words(self.pace_s_per_km)}" if self.pace_s_per_km else ""
+        count = len(self.files)
+        return (
+            f"{self.minutes:.0f} min of steady running{pace}, from {count} "
+            f"{'activity' if count == 1 else 'activities'}"
+        )
+
+    def how(self, obs: str) -> str:
+        """How one value was measured, for the trace: "measured by the watch over 38 min
+        at 5:40/km" (contact time, cadence and bounce all change with pace)."""
+        pace = f" at {pace_words(self.pace_s_per_km)}" if self.pace_s_per_km else ""
+        return f"measured by the watch over {self.minutes_of[obs]:.0f} min{pace}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.described,
+            "files": list(self.files),
+            "minutes": round(self.minutes, 1),
+            "pace_s_per_km": round(self.pace_s_per_km) if self.pace_s_per_km else None,
+            "values": dict(self.values),
+            "minutes_of": {k: round(v, 1) for k, v in self.minutes_of.items()},
+            "missing": list(self.missing),
+            "notes": list(self.notes),
+        }
+
+
+def pace_words(seconds_per_km: float) -> str:
+    whole = round(seconds_per_km)
+    return f"{whole // 60}:{whole % 60:02d}/km"
+
+
+# ---------------------------------------------------------------- reading one file
+
+
+def read_activity(path: Any, shown: str | None = None) -> Activity:
+    """One FIT activity file, or a RunformError that names the file and says what is
+    wrong with it (not a FIT file, damaged, cut short, not an activity, not a run...)."""
+    from .files import read_bytes
+
+    shown = shown or str(path)
+    data = read_bytes(path, shown, MAX_FIT_BYTES)
+    messages = _decode(data, shown)
+    kinds = {m.get("type") for m in messages.get("file_id_mesgs", [])}
+    if kinds and "activity" not in kinds:
+        kind = ", ".join(sorted(str(k) for k in kinds))
+        raise RunformError(f"{shown}: a FIT {kind} file, not an activity")
+    sessions = messages.get("session_mesgs", [])
+    running = [s for s in sessions if s.get("sport") == "running"]
+    if sessions and not running:
+        sports = sorted({str(s.get("sport", "unknown")).replace("_", " ") for s in sessions})
+        raise RunformError(f"{shown}: a {' and '.join(sports)} activity, not a run")
+    records, minutes = _records(messages, running)
+    if not minutes:
+        raise RunformError(f"{shown}: no running records in the file")
+    started = running[0].get("start_time") if running else None
+    return Activity(shown, records, started if isinstance(started, datetime) else None, minutes)
+
+
+def _decode(data: bytes, shown: str) -> dict[str, list[dict]]:
+    from garmin_fit_sdk import Decoder, Stream
+
+    if not Decoder(Stream.from_byte_array(bytearray(data))).is_fit():
+        raise RunformError(f"{shown}: not a FIT file")
+    if not Decoder(Stream.from_byte_array(bytearray(data))).check_integrity():
+        raise RunformError(f"{shown}: damaged or cut short (its checksum does not match)")
+    try:
+        messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
+            convert_datetimes_to_dates=True, merge_heart_rates=False
+        )
+    except Exception as exc:  # noqa: BLE001  (the SDK's own failure on a bad file)
+        errors = [exc]
+    if errors:
+        said = str(errors[0])
+        # the SDK's own account of a bad record; anything else is its code tripping
+        # over the damage, which says nothing to a runner
+        why = said.removeprefix("FIT Runtime Error ") if "FIT Runtime Error" in said else ""
+        raise RunformError(
+            f"{shown}: damaged, could not be read as FIT ({cut(why or 'a record is cut short')})"
+        )
+    return messages
+
+
+def _windows(messages: Iterable[dict]) -> list[tuple[datetime, datetime, dict]]:
+    found = []
+    for message in messages:
+        start, end = message.get("start_time"), message.get("timestamp")
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            found.append((start, end, message))
+    return found
+
+
+def _inside(when: datetime, windows: list[tuple[datetime, datetime, dict]]) -> dict | None:
+    for start, end, message in windows:
+        if start <= when <= end:
+            return message
+    return None
+
+
+def _records(messages: dict[str, list[dict]], running: list[dict]) -> tuple[list[_Record], float]:
+    """The records of the running sessions (all of them when the file names no session),
+    each standing for the time to the next one (a pause counts as at most 10 s), with
+    the laps marked as other than steady running left out; and the minutes of all."""
+    sessions = _windows(running)
+    laps = _windows(messages.get("lap_mesgs", []))
+    timed = [
+        r for r in messages.get("record_mesgs", []) if isinstance(r.get("timestamp"), datetime)
+    ]
+    timed.sort(key=lambda r: r["timestamp"])
+    found: list[_Record] = []
+    total = 0.0
+    for index, record in enumerate(timed):
+        when = record["timestamp"]
+        if sessions and _inside(when, sessions) is None:
+            continue
+        after = timed[index + 1]["timestamp"] if index + 1 < len(timed) else when
+        seconds = min(max((after - when).total_seconds(), 0.0), LONGEST_RECORD_S) or 1.0
+        total += seconds
+        lap = _inside(when, laps)
+        if lap is not None and lap.get("intensity") in NOT_STEADY_LAPS:
+            continue
+        found.append(_Record(when, seconds, _speed(record), _values(record)))
+    return found, total / 60
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _speed(record: dict) -> float | None:
+    speed = _number(record.get("enhanced_speed"))
+    return speed if speed is not None else _number(record.get("speed"))
+
+
+def _values(record: dict) -> dict[str, float]:
+    values: dict[str, float] = {}
+    strides = _number(record.get("cadence"))
+    if strides is not None and strides > 0:
+        values["cadence_spm"] = 2 * (strides + (_number(record.get("fractional_cadence")) or 0))
+    for obs, (name, _, _, _) in MEASURES.items():
+        if obs == "cadence_spm":
+            continue
+        value = _number(record.get(name))
+        if value is not None and value > 0:
+            values[obs] = value
+    return values
+
+
+# ---------------------------------------------------------------- steady running
+
+
+def _running(record: _Record) -> bool:
+    if record.speed is not None and record.speed < STOPPED_MS:
+        return False
+    cadence = record.values.get("cadence_spm")
+    return cadence is None or cadence >= WALKING_SPM
+
+
+def _smoothed(records: list[_Record]) -> list[float | None]:
+    """Each record's speed as the median of the 30 s around it (GPS speed jumps about
+    from one second to the next); None for a record without a speed."""
+    speeds: list[float | None] = []
+    half = timedelta(seconds=SMOOTHING_S / 2)
+    start = 0
+    for record in records:
+        while records[start].when < record.when - half:
+            start += 1
+        around = []
+        for other in records[start:]:
+            if other.when > record.when + half:
+                break
+            if other.speed is not None:
+                around.append(other.speed)
+        speeds.append(statistics.median(around) if record.speed is not None else None)
+    return speeds
+
+
+def steady(activities: list[Activity]) -> list[_Record]:
+    """The records of steady running over all the activities together."""
+    running = [[r for r in a.records if _running(r)] for a in activities]
+    smoothed = [_smoothed(records) for records in running]
+    typical_pool = [s for speeds in smoothed for s in speeds if s is not None]
+    typical = statistics.median(typical_pool) if typical_pool else None
+    kept: list[_Record] = []
+    for activity, records, speeds in zip(activities, running, smoothed, strict=True):
+        inside = [
+            r
+            for r, s in zip(records, speeds, strict=True)
+            if typical is None or s is None or abs(s - typical) <= STEADY_BAND * typical
+        ]
+        minutes = sum(r.seconds for r in inside) / 60
+        total = activity.minutes
+        if not inside:
+            activity.notes.append(f"{activity.shown}: no steady running in it")
+        elif total - minutes >= 1:
+            activity.notes.append(
+                f"{activity.shown}: {minutes:.0f} of {total:.0f} min used (the rest was not"
+                " steady running: warm-up, walking, stops, strides or faster efforts)"
+            )
+        kept.extend(inside)
+    return kept
+
+
+def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
+    """(shown name, path) of each activity file -> what they measured over their steady
+    running. A file that cannot be used is left out and said (`problems`); when none
+    can, or they hold too little steady running, a RunformError says why."""
+    if len(paths) > MAX_ACTIVITIES:
+        raise RunformError(f"{len(paths)} activity files (at most {MAX_ACTIVITIES})")
+    activities: list[Activity] = []
+    problems: list[str] = []
+    for shown, path in paths:
+        try:
+            activities.append(read_activity(path, shown))
+        except RunformError as exc:
+            problems.extend(exc.problems)
+    if not activities:
+        raise RunformError(problems[0], problems)
+    kept = steady(activities)
+    minutes = sum(r.seconds for r in kept) / 60
+    if minutes < ENOUGH_MINUTES:
+        files = ", ".join(a.shown for a in activities)
+        problem = (
+            f"{files}: only {minutes:.0f} min of steady running (runform needs at least"
+            f" {ENOUGH_MINUTES}: an easy run, not intervals or a walk)"
+        )
+        raise RunformError(problem, [*problems, problem])
+    values: dict[str, float | int] = {}
+    minutes_of: dict[str, float] = {}
+    missing: list[str] = []
+    for obs, (_, convert, decimals, words) in MEASURES.items():
+        measured = [(r.values[obs], r.seconds) for r in kept if obs in r.values]
+        seconds = sum(s for _, s in measured)
+        if seconds < ENOUGH_METRIC_MINUTES * 60:
+            missing.append(words)
+            continue
+        mean = sum(v * s for v, s in measured) / seconds
+        value = round(convert(mean) if convert else mean, decimals)
+        values[obs] = int(value) if decimals == 0 else value
+        minutes_of[obs] = seconds / 60
+    timed = [(r.speed, r.seconds) for r in kept if r.speed]
+    pace = 1000 / (sum(v * s for v, s in timed) / sum(s for _, s in timed)) if timed else None
+    notes = [note for a in activities for note in a.notes]
+    return WatchSummary(
+        files=[a.shown for a in activities],
+        minutes=minutes,
+        pace_s_per_km=pace,
+        values=values,
+        minutes_of=minutes_of,
+        missing=missing,
+        notes=notes,
+        problems=problems,
+    )
+
+
+# ---------------------------------------------------------------- into the answers
+
+
+@dataclass
+class Measured:
+    """The answers with the watch's measurements in them: what the engine runs on."""
+
+    values: dict[str, Any]  # observation id -> canonical value, measurements included
+    how: dict[str, str]  # observation id -> how it was measured (said in the trace)
+    report: dict[str, Any]  # the summary, as the diagnosis shows and keeps it
+
+
+def measure(summary: WatchSummary, answers: dict[str, Any], kb: Any) -> Measured:
+    """Put the measurements into the answers. A measurement outweighs what was typed
+    (both are shown); one the knowledge base does not accept (out of its range, or an
+    observation it does not have) is left out and said."""
+    values = dict(answers)
+    how: dict[str, str] = {}
+    used: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
+    notes = list(summary.notes)
+    for obs, value in summary.values.items():
+        observation = kb.observations.get(obs)
+        if observation is None:
+            continue  # a knowledge base without this measure: nothing to say it to
+        try:
+            value = observation.coerce(value)
+        except ValueError:
+            notes.append(
+                f"{observation.name.lower()} {value} {observation.unit}: outside what runform"
+                " reads, not used"
+            )
+            continue
+        given = answers.get(obs)
+        if given is not None and given != "unknown" and given != value:
+            typed[obs] = given
+        values[obs] = value
+        used[obs] = value
+        how[obs] = summary.how(obs)
+    report = summary.to_dict()
+    report["values"] = used
+    report["minutes_of"] = {k: v for k, v in report["minutes_of"].items() if k in used}
+    report["typed"] = typed
+    report["notes"] = notes
+    return Measured(values, how, report)
+
+
+def diagnose_answers(
+    engine: Any, answers: Any, kb: Any, watch: WatchSummary | None, source: str | None
+) -> Any:
+    """One diagnosis of an answers file, with what the watch measured when given: the
+    measurements go into the answers, the trace says how each was measured, and the
+    diagnosis carries the summary."""
+    if watch is None:
+        return engine.run(answers.values, answers.runner, answers.questionnaire, source)
+    measured = measure(watch, answers.values, kb)
+    return diagnose_measured(
+        engine, measured.values, answers.runner, answers.questionnaire, source, measured
+    )
+
+
+def diagnose_measured(
+    engine: Any,
+    values: dict[str, Any],
+    runner: dict[str, Any],
+    questionnaire: str | None,
+    source: str | None,
+    measured: Measured,
+) -> Any:
+    """A diagnosis of answers that hold the watch's measurements (`measure`): the trace
+    says how each was measured, and the diagnosis carries the summary."""
+    diagnosis = engine.run(values, runner, questionnaire, source, measured.how)
+    diagnosis.watch = measured.report
+    return diagnosis

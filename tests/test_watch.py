@@ -1,0 +1,363 @@
+"""Measured evidence from the runner's watch: FIT files written with Garmin's own SDK
+(tests/fit_files.py) and two kept in tests/data, summarised over steady running only,
+checked against the values encoded; and `runform diagnose --activity` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fit_files import Segment, fit_bytes, steady_run, write_fit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnose.cli import cli
+from diagnose.errors import RunformError
+from diagnose.watch import summarise
+
+DATA = Path(__file__).parent / "data"
+MANGLED = (DATA / "easy-run-with-strides.fit").read_bytes()
+CASES = Path(__file__).resolve().parent.parent / "cases"
+
+NO_DYNAMICS = dict(
+    contact_ms=None, oscillation_mm=None, ratio_pct=None, balance_left_pct=None, step_mm=None
+)
+
+
+def _summary(tmp_path, *runs):
+    paths = []
+    for index, segments in enumerate(runs):
+        paths.append((f"run{index}.fit", write_fit(tmp_path / f"run{index}.fit", segments)))
+    return summarise(paths)
+
+
+def _problems(tmp_path, name: str, data: bytes) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(RunformError) as caught:
+        summarise([(name, path)])
+    return caught.value.problems
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def test_a_steady_run_gives_the_values_encoded_without_its_warm_up_and_cool_down(tmp_path):
+    summary = _summary(tmp_path, steady_run(38, cadence=158, contact_ms=288, balance_left_pct=52.9))
+    assert summary.values == {
+        "cadence_spm": 158,
+        "ground_contact_ms": 288,
+        "stride_length_m": 1.09,
+        "vertical_oscillation_cm": 8.6,
+        "vertical_ratio_pct": 7.9,
+        "contact_balance_left_pct": 52.9,
+    }
+    assert round(summary.minutes) == 38  # not the 8 min warm-up, not the 5 min cool-down
+    assert summary.described == "38 min of steady running at 5:40/km, from 1 activity"
+    assert summary.missing == []
+    assert summary.notes == [
+        "run0.fit: 38 of 51 min used (the rest was not steady running:"
+        " warm-up, walking, stops, strides or faster efforts)"
+    ]
+
+
+def test_unmarked_warm_up_strides_walking_and_stops_are_left_out(tmp_path):
+    fast = dict(speed=4.6, cadence=192, contact_ms=205, oscillation_mm=95)
+    summary = _summary(
+        tmp_path,
+        [
+            Segment(6, speed=2.3, cadence=150, contact_ms=300),  # a slow start, no lap
+            Segment(20),
+            Segment(0.33, **fast),  # a stride
+            Segment(1.5, speed=1.2, cadence=112, contact_ms=None),  # walking back
+            Segment(0.33, **fast),
+            Segment(15),
+            Segment(2, speed=0.0, cadence=None, **NO_DYNAMICS),  # stopped, watch running
+        ],
+    )
+    assert round(summary.minutes) == 35
+    assert summary.values["cadence_spm"] == 162
+    assert summary.values["ground_contact_ms"] == 262
+    assert summary.values["vertical_oscillation_cm"] == 8.6
+    assert summary.pace_s_per_km == pytest.approx(340, abs=1)
+
+
+def test_interval_laps_are_left_out(tmp_path):
+    reps = []
+    for _ in range(5):
+        reps += [
+            Segment(3, speed=4.2, cadence=182, contact_ms=215, lap="interval"),
+            Segment(2, speed=2.9, cadence=160, lap="recovery"),
+        ]
+    summary = _summary(tmp_path, [Segment(10, lap="active"), *reps, Segment(10, lap="active")])
+    assert round(summary.minutes) == 20
+    assert summary.values["ground_contact_ms"] == 262
+    assert summary.values["cadence_spm"] == 162
+
+
+def test_a_file_without_running_dynamics_gives_cadence_and_says_what_it_lacks(tmp_path):
+    summary = _summary(tmp_path, steady_run(30, cadence=171, **NO_DYNAMICS))
+    assert summary.values == {"cadence_spm": 171}
+    assert summary.missing == [
+        "ground contact time",
+        "step length",
+        "vertical oscillation",
+        "vertical ratio",
+        "contact time balance",
+    ]
+
+
+def test_several_activities_are_combined_by_time(tmp_path):
+    summary = _summary(
+        tmp_path,
+        steady_run(30, cadence=160, contact_ms=270),
+        steady_run(10, cadence=168, **NO_DYNAMICS),
+    )
+    assert round(summary.minutes) == 40
+    assert summary.values["cadence_spm"] == 162  # (30 x 160 + 10 x 168) / 40
+    assert summary.values["ground_contact_ms"] == 270  # from the run that had it
+    assert round(summary.minutes_of["ground_contact_ms"]) == 30
+    assert summary.described.endswith("from 2 activities")
+
+
+def test_the_kept_files_read_as_they_were_written():
+    summary = summarise([("easy-run-with-strides.fit", DATA / "easy-run-with-strides.fit")])
+    assert round(summary.minutes) == 9
+    assert summary.values == {
+        "cadence_spm": 166,
+        "ground_contact_ms": 248,
+        "stride_length_m": 1.1,
+        "vertical_oscillation_cm": 7.8,
+        "vertical_ratio_pct": 7.1,
+        "contact_balance_left_pct": 48.6,
+    }
+    assert summary.pace_s_per_km == pytest.approx(1000 / 3.03, abs=1)
+
+
+# ---------------------------------------------------------------- files that cannot be used
+
+
+def test_a_bike_ride_is_not_a_run():
+    with pytest.raises(RunformError, match=r"bike-ride.fit: a cycling activity, not a run"):
+        summarise([("bike-ride.fit", DATA / "bike-ride.fit")])
+
+
+def test_a_damaged_file_a_cut_one_and_a_text_file_are_refused(tmp_path):
+    good = fit_bytes(steady_run(10))
+    damaged = bytearray(good)
+    damaged[len(good) // 2] ^= 0xFF
+    assert _problems(tmp_path, "damaged.fit", bytes(damaged)) == [
+        "damaged.fit: damaged or cut short (its checksum does not match)"
+    ]
+    assert _problems(tmp_path, "cut.fit", good[: len(good) // 3]) == [
+        "cut.fit: damaged or cut short (its checksum does not match)"
+    ]
+    assert _problems(tmp_path, "notes.fit", b"these are my notes, not a FIT file") == [
+        "notes.fit: not a FIT file"
+    ]
+    assert _problems(tmp_path, "empty.fit", b"") == ["empty.fit: not a FIT file"]
+
+
+def test_a_course_is_not_an_activity_and_a_walk_has_no_steady_running(tmp_path):
+    assert _problems(tmp_path, "course.fit", fit_bytes([Segment(10)], kind="course")) == [
+        "course.fit: a FIT course file, not an activity"
+    ]
+    walk = fit_bytes([Segment(30, speed=1.4, cadence=118, **NO_DYNAMICS)])
+    [problem] = _problems(tmp_path, "walk.fit", walk)
+    assert problem.startswith("walk.fit: only 0 min of steady running")
+
+
+def test_an_activity_without_records_says_so(tmp_path):
+    assert _problems(tmp_path, "empty-run.fit", fit_bytes([])) == [
+        "empty-run.fit: no running records in the file"
+    ]
+
+
+def _checksums_made_right(data: bytearray) -> None:
+    """A mangled file whose checksums match again, so the parser itself is tried."""
+    from garmin_fit_sdk import CrcCalculator
+
+    if data[0] == 14:
+        data[12:14] = CrcCalculator.calculate_crc(data, 0, 12).to_bytes(2, "little")
+    data[-2:] = CrcCalculator.calculate_crc(data, 0, len(data) - 2).to_bytes(2, "little")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_a_mangled_file_is_refused_or_read_never_a_crash(changes, checksums_right):
+    data = bytearray(MANGLED)
+    for where, byte in changes:
+        data[14 + where % (len(data) - 16)] = byte  # the records, not the header
+    if checksums_right:
+        _checksums_made_right(data)
+    path = Path(tempfile.mkdtemp()) / "mangled.fit"
+    path.write_bytes(bytes(data))
+    try:
+        summarise([("mangled.fit", path)])
+    except RunformError as exc:
+        assert all(p.startswith("mangled.fit: ") for p in exc.problems)
+
+
+def test_one_bad_file_among_good_ones_is_said_and_the_others_are_used(tmp_path):
+    good = write_fit(tmp_path / "good.fit", steady_run(20))
+    summary = summarise([("good.fit", good), ("bike-ride.fit", DATA / "bike-ride.fit")])
+    assert summary.files == ["good.fit"]
+    assert summary.problems == ["bike-ride.fit: a cycling activity, not a run"]
+
+
+# ---------------------------------------------------------------- runform diagnose --activity
+
+
+def _diagnose(*arguments):
+    return CliRunner().invoke(cli, ["diagnose", *map(str, arguments)])
+
+
+def _answers(tmp_path, **answers) -> Path:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"questionnaire": "coach-intake", "answers": answers}))
+    return path
+
+
+def test_the_measurement_outweighs_the_typed_answer_and_both_are_shown(tmp_path):
+    answers = _answers(tmp_path, cadence_spm=176, heel_strike="no")
+    run = write_fit(tmp_path / "easy.fit", steady_run(38, cadence=150))
+    result = _diagnose(answers, "--activity", run, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    watch = found["watch"]
+    assert watch["summary"] == "38 min of steady running at 5:40/km, from 1 activity"
+    assert watch["values"]["cadence_spm"] == 150
+    assert watch["typed"] == {"cadence_spm": 176}
+    low = next(d for d in found["defects"] if d["id"] == "low_cadence")
+    facts = [fact for support in low["because"] for fact in support["facts"]]
+    assert "cadence_spm = 150 (measured by the watch over 38 min at 5:40/km)" in facts
+    text = _diagnose(answers, "--activity", run).output
+    assert "Measured by the watch: 38 min of steady running at 5:40/km" in text
+    assert "Cadence: 150 spm, over 38 min (answered 176 spm; the measurement is used)" in text
+
+
+def test_uneven_contact_measured_by_the_watch_is_a_finding_with_its_advice(tmp_path):
+    answers = CASES / "bouncy-stride.json"
+    run = write_fit(
+        tmp_path / "easy.fit",
+        steady_run(30, balance_left_pct=53.6, oscillation_mm=118, ratio_pct=10.8),
+    )
+    found = json.loads(_diagnose(answers, "--activity", run, "--format", "json").output)
+    defects = {d["id"]: d["certainty"] for d in found["defects"]}
+    assert defects["uneven_contact"] >= 0.6
+    assert "compare_sides" in [a["id"] for a in found["advice"]]
+    assert defects["excessive_bounce"] >= 0.6  # 11.8 cm, 10.8 %: one bounce, counted once
+
+
+def test_a_bad_activity_file_is_one_error_line_and_the_good_ones_are_still_used(tmp_path):
+    answers = _answers(tmp_path, cadence_spm=170)
+    run = write_fit(tmp_path / "easy.fit", steady_run(20, cadence=158))
+    result = _diagnose(answers, "--activity", run, "--activity", DATA / "bike-ride.fit")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"Error: {DATA / 'bike-ride.fit'}: a cycling activity, not a run" in result.stderr
+    assert "Cadence: 158 spm" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        (b"not a fit file at all", "not a FIT file"),
+        (fit_bytes(steady_run(10))[:900], "damaged or cut short"),
+    ],
+)
+def test_only_bad_activity_files_stop_with_one_clean_line(tmp_path, content, said):
+    bad = tmp_path / "watch.fit"
+    bad.write_bytes(content)
+    result = _diagnose(_answers(tmp_path, cadence_spm=170), "--activity", bad)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"Error: {bad}: {said}" + (
+        " (its checksum does not match)" if said.startswith("damaged") else ""
+    )
+
+
+def test_activities_go_with_one_answers_file(tmp_path):
+    run = write_fit(tmp_path / "easy.fit", steady_run(20))
+    result = _diagnose(CASES / "bouncy-stride.json", CASES, "--activity", run)
+    assert result.exit_code == 2
+    assert "goes with one answers file" in result.output
+
+
+# ---------------------------------------------------------------- printouts, records, interview
+
+
+def test_the_program_printout_says_what_the_watch_measured(tmp_path):
+    run = write_fit(tmp_path / "easy.fit", steady_run(38, cadence=150))
+    result = CliRunner().invoke(
+        cli, ["program", str(_answers(tmp_path, cadence_spm=176)), "--activity", str(run)]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Measured by the watch: 38 min of steady running at 5:40/km, from 1 activity." in text
+    assert "Cadence 150 spm, by the watch over 38 min (answered 176 spm)" in text
+
+
+def test_an_intake_keeps_the_watch_and_the_progress_report_marks_its_values(tmp_path):
+    db = str(tmp_path / "clients.db")
+    answers = str(CASES / "bouncy-stride.json")
+    first = write_fit(tmp_path / "first.fit", steady_run(30, cadence=156, balance_left_pct=53.2))
+    later = write_fit(tmp_path / "later.fit", steady_run(30, cadence=164, balance_left_pct=50.4))
+    for run in (first, later):
+        result = CliRunner().invoke(
+            cli,
+            ["intake", "Nina Hofmann", "--answers", answers, "--no-input", "--db", db]
+            + ["--activity", str(run)],
+        )
+        assert result.exit_code == 0, result.output
+    report = CliRunner().invoke(cli, ["progress", "Nina Hofmann", "--db", db])
+    lines = {line.split("  ")[0]: line for line in report.output.splitlines()}
+    assert "156 w" in lines["Cadence"] and "164 w" in lines["Cadence"]
+    uneven = next(line for line in report.output.splitlines() if "Uneven left" in line)
+    assert uneven.split()[-1] == "resolved"
+    assert "w: measured by the runner's watch" in report.output
+    exported = tmp_path / "nina.json"
+    CliRunner().invoke(cli, ["export", "Nina Hofmann", "--db", db, "-o", str(exported)])
+    [first_kept, _] = json.loads(exported.read_text())["assessments"]
+    assert first_kept["diagnosis"]["watch"]["values"]["contact_balance_left_pct"] == 53.2
+    again = CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+    assert again.exit_code == 0, again.output
+
+
+def test_an_import_refuses_a_watch_runform_would_not_have_written(tmp_path):
+    db = str(tmp_path / "clients.db")
+    run = write_fit(tmp_path / "run.fit", steady_run(30))
+    answers = str(CASES / "bouncy-stride.json")
+    CliRunner().invoke(
+        cli,
+        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
+    )
+    exported = tmp_path / "nina.json"
+    CliRunner().invoke(cli, ["export", "Nina", "--db", db, "-o", str(exported)])
+    data = json.loads(exported.read_text())
+    data["assessments"][0]["diagnosis"]["watch"]["values"]["cadence_spm"] = "fast"
+    exported.write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+    assert result.exit_code == 1
+    assert "watch.values.cadence_spm" in result.output and "Traceback" not in result.output
+
+
+def test_the_interview_does_not_ask_what_the_watch_measured(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    run = write_fit(tmp_path / "easy.fit", steady_run(30, cadence=158))
+    save = tmp_path / "answers.json"
+    result = CliRunner().invoke(
+        cli,
+        ["interview", "--save", str(save), "--activity", str(run), "--explain"],
+        input="u\n" * 200,
+    )
+    assert result.exit_code == 0, result.output
+    assert "cadence at easy pace" not in result.output  # the watch answered it
+    assert "Measured by the watch: 30 min of steady running" in " ".join(result.output.split())
+    assert json.loads(save.read_text())["answers"]["cadence_spm"] == 158

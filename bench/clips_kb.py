@@ -189,8 +189,10 @@ def rule_constructs(rule: KBRule, depth: int) -> list[str]:
         if not elements:
             raise TypeError(f"rule {rule.id}: a way to hold that tests nothing")
         premise = (
-            certainties[0] if len(certainties) == 1
-            else f"(min {' '.join(certainties)})" if certainties
+            certainties[0]
+            if len(certainties) == 1
+            else f"(min {' '.join(certainties)})"
+            if certainties
             else "1.0"
         )
         out.append(
@@ -248,8 +250,10 @@ class ClipsKB:
         pairs: list[Any] = []
         for obs, value in answers.items():
             if value != UNKNOWN and obs in self._tested:  # as runform declares answers
-                pairs += [clips.Symbol(obs), clips.Symbol(value) if isinstance(value, str)
-                          else value]
+                pairs += [
+                    clips.Symbol(obs),
+                    clips.Symbol(value) if isinstance(value, str) else value,
+                ]
         found = self._diagnose(*pairs)
         return {
             (str(found[i]), str(found[i + 1]), round(found[i + 2], 6))

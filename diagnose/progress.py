@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("red_flags", "defects", "causes")
+from .kept import KINDS, KeptDiagnosis, KeptFinding
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Change:
 
 
 def compare(
-    before: dict[str, Any], after: dict[str, Any], later_answers: dict[str, Any]
+    before: KeptDiagnosis, after: KeptDiagnosis, later_answers: dict[str, Any]
 ) -> dict[str, list[Change]]:
     """Per kind (red flags, defects, causes): resolved first, then persisting, then new,
     then what the later assessment did not check. A finding is resolved only when the
@@ -58,17 +58,17 @@ def compare(
     order = {"resolved": 0, "persisting": 1, "new": 2, "not checked": 3}
     result: dict[str, list[Change]] = {}
     for kind in KINDS:
-        then = {f["id"]: f for f in before.get(kind, [])}
-        now = {f["id"]: f for f in after.get(kind, [])}
+        then = {f.id: f for f in before.of(kind)}
+        now = {f.id: f for f in after.of(kind)}
         changes = []
         for ident in {*then, *now}:
             checked = ident not in then or _checked_again(then[ident], before, later_answers)
             changes.append(
                 Change(
                     ident,
-                    (now.get(ident) or then[ident])["name"],
-                    then[ident]["certainty"] if ident in then else None,
-                    now[ident]["certainty"] if ident in now else None,
+                    (now.get(ident) or then[ident]).name,
+                    then[ident].certainty if ident in then else None,
+                    now[ident].certainty if ident in now else None,
                     unchecked=ident not in now and not checked,
                     partly_checked=ident in now and ident in then and not checked,
                 )
@@ -83,15 +83,15 @@ FACT_KINDS = {"red flag": "red_flags", "defect": "defects", "cause": "causes"}
 
 
 def _checked_again(
-    finding: dict[str, Any],
-    diagnosis: dict[str, Any],
+    finding: KeptFinding,
+    diagnosis: KeptDiagnosis,
     answers: dict[str, Any],
     seen: frozenset[str] = frozenset(),
 ) -> bool:
     """Every answer the finding rested on (through the conclusions it used) was given
     again, known, in the later assessment."""
-    for support in finding.get("because", []):
-        for fact in support.get("facts", []):
+    for support in finding.because:
+        for fact in support.facts:
             if " = " in fact:
                 if answers.get(fact.split(" = ", 1)[0], "unknown") == "unknown":
                     return False
@@ -100,7 +100,7 @@ def _checked_again(
             kind = FACT_KINDS.get(noun)
             if kind is None or ident in seen:
                 continue  # "not established: ...", a readiness, or a loop: nothing to ask
-            used = next((f for f in diagnosis.get(kind, []) if f["id"] == ident), None)
+            used = diagnosis.find(kind, ident)
             if used is not None and not _checked_again(used, diagnosis, answers, seen | {ident}):
                 return False
     return True
@@ -168,7 +168,7 @@ def _checked_each_time(kind: str, ident: str, assessments: list[Any]) -> tuple[b
     out = []
     last = None  # (finding, diagnosis) where it was last found
     for assessment in assessments:
-        found = next((f for f in assessment.diagnosis.get(kind, []) if f["id"] == ident), None)
+        found = assessment.diagnosis.find(kind, ident)
         if found is not None or last is None:
             out.append(True)
         else:
@@ -195,14 +195,11 @@ def progress_report(
     for kind in KINDS:
         names: dict[str, str] = {}
         for assessment in assessments:
-            for finding in assessment.diagnosis.get(kind, []):
-                names.setdefault(finding["id"], finding["name"])
+            for finding in assessment.diagnosis.of(kind):
+                names.setdefault(finding.id, finding.name)
         for ident, name in names.items():
             values = tuple(
-                next(
-                    (f["certainty"] for f in a.diagnosis.get(kind, []) if f["id"] == ident),
-                    None,
-                )
+                found.certainty if (found := a.diagnosis.find(kind, ident)) else None
                 for a in assessments
             )
             status = statuses.get((kind, ident), "")
@@ -218,9 +215,7 @@ def progress_report(
             float(a.answers[ident]) if isinstance(a.answers.get(ident), (int, float)) else None
             for a in assessments
         )
-        by_watch = tuple(
-            ident in ((a.diagnosis.get("watch") or {}).get("values") or {}) for a in assessments
-        )
+        by_watch = tuple(ident in a.diagnosis.watch_values for a in assessments)
         if any(v is not None for v in values):
             measurements.append(
                 Series(

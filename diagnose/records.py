@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .answers import parse_answers
 from .answers_file import Runner
 from .errors import RunformError, brief, cut
+from .kept import KINDS, KeptDiagnosis
 from .knowledge import KnowledgeBase
 from .knowledge.kinds import CATEGORIES, LOADS, SLOTS
 from .plain import plain
@@ -230,24 +231,19 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
     return export.client, assessments
 
 
-KINDS = ("red_flags", "defects", "causes")
-
-
-def conclusions(diagnosis: dict[str, Any]) -> dict[str, dict[str, float]]:
+def conclusions(diagnosis: KeptDiagnosis) -> dict[str, dict[str, float]]:
     """Per kind, id -> certainty (two decimals, as stored)."""
-    return {
-        kind: {f["id"]: round(f["certainty"], 2) for f in diagnosis.get(kind, [])} for kind in KINDS
-    }
+    return {kind: {f.id: round(f.certainty, 2) for f in diagnosis.of(kind)} for kind in KINDS}
 
 
-def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[str]:
+def differences(stored: KeptDiagnosis, now: KeptDiagnosis) -> list[str]:
     """What one diagnosis concludes that the other does not, or with another certainty,
     in words: "adds defect heel_strike (0.80)", "drops cause weak_trunk (0.60)"."""
     found = []
     before, after = conclusions(stored), conclusions(now)
     for kind in KINDS:
         noun = kind[:-1].replace("_", " ")
-        names = {f["id"]: f["name"] for f in (*stored.get(kind, []), *now.get(kind, []))}
+        names = {f.id: f.name for f in (*stored.of(kind), *now.of(kind))}
         for ident in sorted({*before[kind], *after[kind]}):
             old, new = before[kind].get(ident), after[kind].get(ident)
             name = names.get(ident, ident)
@@ -260,15 +256,16 @@ def differences(stored: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return found
 
 
-def rediagnose(kb: KnowledgeBase, questionnaire, runner, answers) -> dict[str, Any]:
+def rediagnose(kb: KnowledgeBase, questionnaire, runner, answers) -> KeptDiagnosis:
+    """Today's diagnosis of stored answers, as it would be kept."""
     from .engine import engine_for
 
-    return engine_for(kb).run(answers, runner, questionnaire).to_dict()
+    return KeptDiagnosis.read(engine_for(kb).run(answers, runner, questionnaire).to_dict())
 
 
 def _disagreements(item: ExportedAssessment, answers, kb: KnowledgeBase, at: str) -> list[str]:
     now = rediagnose(kb, item.questionnaire, answers.runner, answers.values)
-    found = differences(item.diagnosis.stored(), now)
+    found = differences(KeptDiagnosis.read(item.diagnosis.stored()), now)
     if not found:
         return []
     return [

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import RunformError, brief
+from .kept import KeptDiagnosis
 
 T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
@@ -142,7 +143,7 @@ class Assessment:
     questionnaire: str | None
     runner: dict[str, Any]
     answers: dict[str, Any]
-    diagnosis: dict[str, Any]
+    diagnosis: KeptDiagnosis
     kb_version: str | None = None  # None: stored before runform recorded it
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,7 +153,7 @@ class Assessment:
             "questionnaire": self.questionnaire,
             "runner": self.runner,
             "answers": self.answers,
-            "diagnosis": self.diagnosis,
+            "diagnosis": self.diagnosis.stored,
             "kb_version": self.kb_version,
         }
 
@@ -342,8 +343,9 @@ class Store:
             number = _insert(db, client_id, record)
             stored_name = db.execute("SELECT name FROM clients WHERE id = ?", (client_id,))
             stored = stored_name.fetchone()[0]
+        kept = KeptDiagnosis.read(diagnosis)
         return Assessment(
-            stored, number, taken_at, questionnaire, runner, answers, diagnosis, kb_version
+            stored, number, taken_at, questionnaire, runner, answers, kept, kb_version
         )
 
     def _client_id(self, db: sqlite3.Connection, name: str) -> int:
@@ -396,8 +398,8 @@ class Store:
         ).fetchall()
         summaries = []
         for name, count, last, diagnosis in rows:
-            defects = [d["name"] for d in json.loads(diagnosis or "{}").get("defects", [])]
-            summaries.append(ClientSummary(name, count, last, defects))
+            latest = KeptDiagnosis.read(json.loads(diagnosis or "{}"), f"{name}'s last assessment")
+            summaries.append(ClientSummary(name, count, last, [d.name for d in latest.defects]))
         return summaries
 
     @_database_errors
@@ -413,7 +415,16 @@ class Store:
             (name_key(stored),),
         ).fetchall()
         return [
-            Assessment(stored, n, t, q, json.loads(r), json.loads(a), json.loads(d), v)
+            Assessment(
+                stored,
+                n,
+                t,
+                q,
+                json.loads(r),
+                json.loads(a),
+                KeptDiagnosis.read(json.loads(d), f"{stored}'s assessment {n}"),
+                v,
+            )
             for n, t, q, r, a, d, v in rows
         ]
 

@@ -481,3 +481,23 @@ def test_a_finding_re_tested_in_full_is_resolved_and_progress_agrees(cli_runner,
     report = json.loads(run(cli_runner, "progress", "Marc", "--db", db, "--format", "json").output)
     hip = next(f for f in report["findings"] if f["id"] == "weak_lateral_hip")
     assert hip["status"] == "resolved" and hip["checked"] == [True, True]
+
+
+@pytest.mark.parametrize(
+    "edited",
+    ['{"defects": [{"name": "no id"}]}', '{"defects": "heel strike"}', "[1, 2]"],
+)
+def test_a_diagnosis_edited_inside_the_database_is_said_not_a_traceback(cli_runner, db, edited):
+    import sqlite3
+
+    assert intake(cli_runner, db, "Marc Dupont", "marc-intake-1.json").exit_code == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE assessments SET diagnosis = ?", (edited,))
+    for command in (["history"], ["progress"], ["compare", "--from", "1", "--to", "1"]):
+        result = run(cli_runner, *command, "Marc Dupont", "--db", db)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert "Marc Dupont's assessment 1 is damaged: not as runform writes it" in result.output
+    listed = run(cli_runner, "clients", "--db", db)
+    assert listed.exit_code == 1 and "Traceback" not in listed.output
+    assert "Marc Dupont's last assessment is damaged" in listed.output

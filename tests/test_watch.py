@@ -352,12 +352,15 @@ def test_the_interview_does_not_ask_what_the_watch_measured(tmp_path, monkeypatc
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     run = write_fit(tmp_path / "easy.fit", steady_run(30, cadence=158))
     save = tmp_path / "answers.json"
-    result = CliRunner().invoke(
-        cli,
-        ["interview", "--save", str(save), "--activity", str(run), "--explain"],
-        input="u\n" * 200,
-    )
-    assert result.exit_code == 0, result.output
-    assert "cadence at easy pace" not in result.output  # the watch answered it
-    assert "Measured by the watch: 30 min of steady running" in " ".join(result.output.split())
-    assert json.loads(save.read_text())["answers"]["cadence_spm"] == 158
+    for explain in ([], ["--explain"]):
+        result = CliRunner().invoke(
+            cli,
+            ["interview", "--save", str(save), "--activity", str(run), "--force", *explain],
+            input="u\n" * 200,
+        )
+        assert result.exit_code == 0, result.output
+        assert "cadence at easy pace" not in result.output  # the watch answered it
+        shown = " ".join(result.output.split())
+        assert "Measured by the watch: 30 min of steady running at 5:40/km" in shown
+        assert json.loads(save.read_text())["answers"]["cadence_spm"] == 158
+        save.unlink()

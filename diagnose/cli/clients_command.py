@@ -32,8 +32,8 @@ def _date(taken_at: str | None) -> str:
     return (taken_at or "")[:10]
 
 
-def _listing(findings: list[dict]) -> str:
-    return "; ".join(f"{f['name']} ({f['certainty']:.2f})" for f in findings) or "none"
+def _listing(findings) -> str:
+    return "; ".join(f"{f.name} ({f.certainty:.2f})" for f in findings) or "none"
 
 
 @click.command("clients")
@@ -104,10 +104,10 @@ def history_command(name, db_path, kb_dir, fmt):
     click.echo(f"{history.client}: {_count(len(history.assessments), 'assessment')}")
     for a in history.assessments:
         click.echo(f"\n#{a.number}  {_date(a.taken_at)}  ({a.questionnaire or 'answers'})")
-        click.echo(wrap(f"Defects: {_listing(a.diagnosis.get('defects', []))}", "  "))
-        click.echo(wrap(f"Causes: {_listing(a.diagnosis.get('causes', []))}", "  "))
-        if a.diagnosis.get("red_flags"):
-            click.echo(wrap(f"Red flags: {_listing(a.diagnosis['red_flags'])}", "  "))
+        click.echo(wrap(f"Defects: {_listing(a.diagnosis.defects)}", "  "))
+        click.echo(wrap(f"Causes: {_listing(a.diagnosis.causes)}", "  "))
+        if a.diagnosis.red_flags:
+            click.echo(wrap(f"Red flags: {_listing(a.diagnosis.red_flags)}", "  "))
         if later[a.number]:
             made = a.kb_version or "an earlier one"
             click.echo(

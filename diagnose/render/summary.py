@@ -27,6 +27,8 @@ def render_summary(diagnosis: Diagnosis, program: Program) -> str:
         names = "; ".join(note.name for note in program.health_open)
         out.append(wrap(f"? Health questions unanswered: {names}.", "", "  "))
     out += [wrap(program.headline), ""]
+    if diagnosis.watch is not None:
+        out += [wrap(f"Measured by the watch: {diagnosis.watch['summary']}.", "", "  "), ""]
     if diagnosis.defects:
         out.append(wrap(f"Faults most likely: {_named(diagnosis.defects)}.", "", "  "))
     if diagnosis.causes:

@@ -3,11 +3,14 @@ FIT SDK, summarised over steady running only.
 
 What counts as steady running: the records of running sessions, outside laps the watch
 marks as warm-up, cool-down, rest, recovery or interval; not walking or standing (under
-140 steps a minute or 1.5 m/s); and, over what is left of all the activities together,
-within 12 % of the typical speed (a 30 s rolling median, so GPS noise does not count),
-which leaves out strides, unmarked efforts and a slow start or end. The summary says
-what it rests on ("38 min of steady running at 5:40/km, from 2 activities") and what the
-files did not have.
+140 steps a minute or 1.5 m/s); and, in each activity, within 8 % of its typical speed
+(a 30 s rolling median, so GPS noise does not count), which leaves out strides, unmarked
+efforts, hills and a slow start or end. A file without speed (a treadmill without a
+foot pod) is judged on its cadence instead, within 4 % of its typical one. Contact time,
+cadence and bounce all change with pace, so when the activities were run at different
+paces only those within 10 % of the slowest are used (the easy runs), and the others
+are named. The summary says what it rests on ("38 min of steady running at 5:40/km,
+from 2 activities") and what the files did not have.
 
 Values (FIT's own units and scales, as the SDK gives them): cadence in strides a minute
 plus fractional cadence (runform counts steps: twice that), stance time in ms, step
@@ -33,7 +36,9 @@ MAX_ACTIVITIES = 20
 NOT_STEADY_LAPS = {"warmup", "cooldown", "rest", "recovery", "interval"}
 WALKING_SPM = 140  # below this many steps a minute: walking, not running
 STOPPED_MS = 1.5  # m/s: 5.4 km/h, a walk or a stop
-STEADY_BAND = 0.12  # within 12 % of the typical speed
+STEADY_BAND = 0.08  # within 8 % of the activity's typical speed
+STEADY_CADENCE_BAND = 0.04  # without speed: within 4 % of its typical cadence
+SAME_PACE = 0.10  # activities within 10 % of the slowest one's speed are used together
 SMOOTHING_S = 30  # the rolling median that speed is judged on
 LONGEST_RECORD_S = 10  # a gap longer than this is a pause, counted as this much
 ENOUGH_MINUTES = 5  # less steady running than this is not enough to go on
@@ -87,10 +92,13 @@ class WatchSummary:
     notes: list[str]  # per file: what was left out, or why it gave nothing
     # the files that could not be used at all, each "FILE: why" (the others still were)
     problems: list[str] = field(default_factory=list)
+    pace_minutes: float = 0.0  # of the steady running the pace rests on (some has no speed)
 
     @property
     def described(self) -> str:
         pace = f" at {pace_words(self.pace_s_per_km)}" if self.pace_s_per_km else ""
+        if pace and self.minutes - self.pace_minutes >= 1:
+            pace += f" (pace from {self.pace_minutes:.0f} of the {self.minutes:.0f} min)"
         count = len(self.files)
         return (
             f"{self.minutes:.0f} min of steady running{pace}, from {count} "
@@ -249,10 +257,11 @@ def _running(record: _Record) -> bool:
     return cadence is None or cadence >= WALKING_SPM
 
 
-def _smoothed(records: list[_Record]) -> list[float | None]:
-    """Each record's speed as the median of the 30 s around it (GPS speed jumps about
-    from one second to the next); None for a record without a speed."""
-    speeds: list[float | None] = []
+def _smoothed(records: list[_Record], value) -> list[float | None]:
+    """Each record's value (its speed, or its cadence) as the median of the 30 s around
+    it (GPS speed jumps about from one second to the next); None for a record without
+    one."""
+    smoothed: list[float | None] = []
     half = timedelta(seconds=SMOOTHING_S / 2)
     start = 0
     for record in records:
@@ -262,36 +271,73 @@ def _smoothed(records: list[_Record]) -> list[float | None]:
         for other in records[start:]:
             if other.when > record.when + half:
                 break
-            if other.speed is not None:
-                around.append(other.speed)
-        speeds.append(statistics.median(around) if record.speed is not None else None)
-    return speeds
+            if value(other) is not None:
+                around.append(value(other))
+        smoothed.append(statistics.median(around) if value(record) is not None else None)
+    return smoothed
 
 
-def steady(activities: list[Activity]) -> list[_Record]:
-    """The records of steady running over all the activities together."""
-    running = [[r for r in a.records if _running(r)] for a in activities]
-    smoothed = [_smoothed(records) for records in running]
-    typical_pool = [s for speeds in smoothed for s in speeds if s is not None]
-    typical = statistics.median(typical_pool) if typical_pool else None
+def _speed_of(record: _Record) -> float | None:
+    return record.speed
+
+
+def _cadence_of(record: _Record) -> float | None:
+    return record.values.get("cadence_spm")
+
+
+def _steady_in(activity: Activity) -> list[_Record]:
+    """An activity's records of steady running: within 8 % of its typical speed, or of
+    its typical cadence when it has no speed."""
+    running = [r for r in activity.records if _running(r)]
+    value, band = (_speed_of, STEADY_BAND)
+    if not any(r.speed for r in running):
+        value, band = (_cadence_of, STEADY_CADENCE_BAND)
+    smoothed = _smoothed(running, value)
+    known = [v for v in smoothed if v is not None]
+    if not known:
+        return running
+    typical = statistics.median(known)
+    return [
+        r
+        for r, v in zip(running, smoothed, strict=True)
+        if v is None or abs(v - typical) <= band * typical
+    ]
+
+
+def _mean_speed(records: list[_Record]) -> float | None:
+    timed = [(r.speed, r.seconds) for r in records if r.speed]
+    return sum(v * s for v, s in timed) / sum(s for _, s in timed) if timed else None
+
+
+def steady(activities: list[Activity]) -> tuple[list[_Record], list[str]]:
+    """The records of steady running, from the activities run at an easy pace (within
+    10 % of the slowest one's: contact time and cadence change with pace), and the
+    activities they come from."""
+    kept_by: list[list[_Record]] = [_steady_in(activity) for activity in activities]
+    speeds = [_mean_speed(records) for records in kept_by]
+    slowest = min((v for v in speeds if v), default=None)
     kept: list[_Record] = []
-    for activity, records, speeds in zip(activities, running, smoothed, strict=True):
-        inside = [
-            r
-            for r, s in zip(records, speeds, strict=True)
-            if typical is None or s is None or abs(s - typical) <= STEADY_BAND * typical
-        ]
+    used: list[str] = []
+    for activity, inside, speed in zip(activities, kept_by, speeds, strict=True):
         minutes = sum(r.seconds for r in inside) / 60
-        total = activity.minutes
         if not inside:
             activity.notes.append(f"{activity.shown}: no steady running in it")
-        elif total - minutes >= 1:
+            continue
+        if slowest and speed and speed > slowest * (1 + SAME_PACE):
             activity.notes.append(
-                f"{activity.shown}: {minutes:.0f} of {total:.0f} min used (the rest was not"
-                " steady running: warm-up, walking, stops, strides or faster efforts)"
+                f"{activity.shown}: left out, run faster ({pace_words(1000 / speed)} against"
+                f" {pace_words(1000 / slowest)}): contact time, cadence and bounce change"
+                " with pace"
+            )
+            continue
+        if activity.minutes - minutes >= 1:
+            activity.notes.append(
+                f"{activity.shown}: {minutes:.0f} of {activity.minutes:.0f} min used (the rest"
+                " was not steady running: warm-up, walking, stops, hills, strides or efforts)"
             )
         kept.extend(inside)
-    return kept
+        used.append(activity.shown)
+    return kept, used
 
 
 def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
@@ -309,7 +355,7 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
             problems.extend(exc.problems)
     if not activities:
         raise RunformError(problems[0], problems)
-    kept = steady(activities)
+    kept, used = steady(activities)
     minutes = sum(r.seconds for r in kept) / 60
     if minutes < ENOUGH_MINUTES:
         files = ", ".join(a.shown for a in activities)
@@ -331,11 +377,12 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
         value = round(convert(mean) if convert else mean, decimals)
         values[obs] = int(value) if decimals == 0 else value
         minutes_of[obs] = seconds / 60
-    timed = [(r.speed, r.seconds) for r in kept if r.speed]
-    pace = 1000 / (sum(v * s for v, s in timed) / sum(s for _, s in timed)) if timed else None
+    speed = _mean_speed(kept)
+    pace = 1000 / speed if speed else None
+    pace_minutes = sum(r.seconds for r in kept if r.speed) / 60
     notes = [note for a in activities for note in a.notes]
     return WatchSummary(
-        files=[a.shown for a in activities],
+        files=used,
         minutes=minutes,
         pace_s_per_km=pace,
         values=values,
@@ -343,6 +390,7 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
         missing=missing,
         notes=notes,
         problems=problems,
+        pace_minutes=pace_minutes,
     )
 
 

@@ -19,7 +19,7 @@ class Segment:
     """A stretch of a run, one record a second, with its own lap when `lap` is set."""
 
     minutes: float
-    speed: float = 2.94  # m/s: 5:40/km
+    speed: float | None = 2.94  # m/s: 5:40/km (None: a treadmill without a foot pod)
     cadence: float | None = 162  # steps a minute
     contact_ms: float | None = 262
     oscillation_mm: float | None = 86
@@ -50,7 +50,8 @@ def fit_bytes(
         lap_start = now
         for _ in range(round(segment.minutes * 60)):
             record = {"mesg_num": NUM["RECORD"], "timestamp": now, "distance": distance}
-            record["enhanced_speed"] = segment.speed
+            if segment.speed is not None:
+                record["enhanced_speed"] = segment.speed
             if segment.cadence is not None:
                 strides = segment.cadence / 2
                 record["cadence"] = int(strides)
@@ -65,7 +66,7 @@ def fit_bytes(
                 if value is not None:
                     record[field] = value
             encoder.write_mesg(record)
-            distance += segment.speed
+            distance += segment.speed or 0
             now += datetime.timedelta(seconds=1)
         if segment.lap is not None:
             laps.append((lap_start, now, segment.lap))

@@ -250,3 +250,11 @@ def test_every_kept_prescription_is_in_the_pdf(kb, engine, case):
         if kb.prescriptions[finding.id].category == "advice":
             continue
         assert finding.name in words, (case, finding.name)
+
+
+def test_a_measurement_whose_name_holds_a_colon_keeps_its_value(kb, engine):
+    answers = parse_answers({"answers": {**ANSWERS, "thomas_knee_bend_deg": 70}}, kb, "t")
+    diagnosis = engine.run(answers.values, RUNNER)
+    program = build_program(diagnosis, kb, today=dt.date(2026, 11, 26))
+    shown = {note.name: note.text for note in program.measured}
+    assert shown["Thomas test: knee bend"] == "70 degrees"

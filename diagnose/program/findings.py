@@ -11,15 +11,22 @@ from ..knowledge.kinds import NAMESPACES, UNKNOWN
 from .model import Note
 
 
+def _value_words(obs: Any, value: Any) -> str:
+    """An answer's value in words: "158 spm", "2 of 4", "yes"."""
+    if obs.kind == "number":
+        return f"{value:g} {obs.unit}" if isinstance(value, (int, float)) else str(value)
+    if obs.kind == "scale":
+        return f"{value} of 4"
+    return str(value)
+
+
 def _answer_words(kb: KnowledgeBase, obs_id: str, value: Any) -> str:
     obs = kb.observations.get(obs_id)
     if obs is None:
         return f"{obs_id}: {value}"
-    if obs.kind == "number":
-        return f"{obs.name}: {value:g} {obs.unit}" if isinstance(value, (int, float)) else obs.name
-    if obs.kind == "scale":
-        return f"{obs.name}: {value} of 4"
-    return f"{obs.name}: {value}"
+    if obs.kind == "number" and not isinstance(value, (int, float)):
+        return obs.name
+    return f"{obs.name}: {_value_words(obs, value)}"
 
 
 def evidence(finding: Finding, kb: KnowledgeBase, answers: dict[str, Any]) -> str:
@@ -59,12 +66,12 @@ def measured(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:
             or diagnosis.answers.get(obs.id, UNKNOWN) == UNKNOWN
         ):
             continue
-        text = _answer_words(kb, obs.id, diagnosis.answers[obs.id]).split(": ")[1]
+        text = _value_words(obs, diagnosis.answers[obs.id])
         if obs.id in watch["values"]:
             text += f", by the watch over {watch['minutes_of'][obs.id]:.0f} min"
             typed = watch.get("typed", {}).get(obs.id)
             if typed is not None:
-                text += f" (answered {_answer_words(kb, obs.id, typed).split(': ')[1]})"
+                text += f" (answered {_value_words(obs, typed)})"
         notes.append(Note(obs.id, obs.name, text))
     return notes
 

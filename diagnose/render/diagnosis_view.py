@@ -49,7 +49,10 @@ def watch_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
         typed = watch["typed"].get(obs)
         if typed is not None:
             shown = f"{typed:g}" if isinstance(typed, (int, float)) else str(typed)
-            line += f" (answered {shown}{unit}; the measurement is used)"
+            line += f" (answered {shown}{unit}; the measurement is used"
+            if isinstance(typed, (int, float)) and abs(typed - value) > 0.1 * abs(value):
+                line += ": more than a tenth apart, so measure an easy run again to settle it"
+            line += ")"
         lines.append(line)
     if watch["missing"]:
         lines.append("Not in the files: " + ", ".join(watch["missing"]) + ".")

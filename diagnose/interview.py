@@ -59,11 +59,16 @@ class Interview:
         kb: KnowledgeBase,
         engine: Engine,
         given: Answers | None = None,
+        measured: dict[str, Any] | None = None,
     ):
         self.questionnaire = questionnaire
         self.kb = kb
         self.engine = engine
-        self.values: dict[str, Any] = dict(given.values) if given else {}
+        # what the runner's watch measured: known, so not asked, and used; not saved as
+        # answers (the save file keeps what was typed; the watch is read again)
+        self.measured: dict[str, Any] = dict(measured or {})
+        self.typed: dict[str, Any] = dict(given.values) if given else {}
+        self.values: dict[str, Any] = {**self.typed, **self.measured}
         self.runner: dict[str, Any] = dict(given.runner) if given else {}
         meta = dict(given.meta or {}) if given else {}
         # Runner fields answered "unknown" (the week has no unknown value to store).
@@ -272,8 +277,10 @@ class Interview:
             "unknown_week": list(self.unknown_week),
             "health_rechecked": list(self.rechecked),
         }
+        typed = {k: v for k, v in self.values.items() if k not in self.measured}
+        typed.update((k, self.typed[k]) for k in self.measured if k in self.typed)
         return Answers(
-            values=dict(self.values),
+            values=typed,
             runner=dict(self.runner),
             questionnaire=self.questionnaire.id,
             meta={k: v for k, v in meta.items() if v} or None,

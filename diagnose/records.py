@@ -215,6 +215,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
         # since renamed included, and `history` tells what today's knowledge concludes
         if item.kb_version == kb.version:
             problems += _disagreements(item, answers, kb, at)
+        problems += _watch_disagrees(item, answers, at)
         assessments.append(
             {
                 "taken_at": item.taken_at,
@@ -261,6 +262,20 @@ def rediagnose(kb: KnowledgeBase, questionnaire, runner, answers) -> KeptDiagnos
     from .engine import engine_for
 
     return KeptDiagnosis.read(engine_for(kb).run(answers, runner, questionnaire).to_dict())
+
+
+def _watch_disagrees(item: ExportedAssessment, answers, at: str) -> list[str]:
+    """What the watch measured is what the assessment's answers hold (the diagnosis was
+    made from them): a measurement edited on one side only is refused."""
+    watch = item.diagnosis.watch
+    if watch is None:
+        return []
+    return [
+        f"{at}.diagnosis.watch.values.{cut(obs)}: {value:g} is not the answer stored with"
+        f" it ({brief(answers.values.get(obs, 'none'))})"
+        for obs, value in watch.values.items()
+        if answers.values.get(obs) != value
+    ]
 
 
 def _disagreements(item: ExportedAssessment, answers, kb: KnowledgeBase, at: str) -> list[str]:

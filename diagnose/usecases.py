@@ -17,7 +17,7 @@ from .errors import RunformError
 from .knowledge import KnowledgeBase
 from .progress import Change, compare
 from .store import Assessment, ClientSummary, Store
-from .watch import WatchSummary, diagnose_answers
+from .watch import WatchSummary, diagnose_answers, diagnose_measured, kept_measurements
 
 
 @dataclass
@@ -96,18 +96,31 @@ def stored_answers(store: Store, name: str, number: int | None, kb: KnowledgeBas
     return parse_answers(data, kb, source)
 
 
+def stored_watch(store: Store, name: str, number: int | None = None) -> dict[str, Any] | None:
+    """What the runner's watch measured for a client's assessment, when it did."""
+    return store.assessment(name, number).diagnosis.stored.get("watch")
+
+
 def program_for(
     answers: Answers,
     kb: KnowledgeBase,
     engine: Any,
     start: dt.date | None = None,
     watch: WatchSummary | None = None,
+    kept_watch: dict[str, Any] | None = None,
 ):
     """The corrective program of a runner's answers (with what their watch measured,
-    when given), laid over their week."""
+    when given, or what it measured for a kept assessment), laid over their week."""
     from .program import build_program
 
-    diagnosis = diagnose_answers(engine, answers, kb, watch, answers.source)
+    if watch is None and kept_watch is not None:
+        # a client's assessment made with the watch: its answers hold the measurements
+        measured = kept_measurements(kept_watch)
+        diagnosis = diagnose_measured(
+            engine, answers.values, answers.runner, answers.questionnaire, answers.source, measured
+        )
+    else:
+        diagnosis = diagnose_answers(engine, answers, kb, watch, answers.source)
     return build_program(diagnosis, kb, start=start)
 
 

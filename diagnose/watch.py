@@ -20,6 +20,7 @@ the left foot's share in %.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Iterable
@@ -29,13 +30,20 @@ from typing import Any
 
 from .errors import RunformError, cut
 
-MAX_FIT_BYTES = 50_000_000  # a day-long ultra at one record a second is about 10 MB
+# a 24-hour race at one record a second, running dynamics included, is about 4 MB; the
+# SDK decodes some 20,000 records a second, so this also bounds the wait
+MAX_FIT_BYTES = 8_000_000
 MAX_ACTIVITIES = 20
 
 # What is not steady running (docs/sources.md: garmin-running-dynamics).
 NOT_STEADY_LAPS = {"warmup", "cooldown", "rest", "recovery", "interval"}
-WALKING_SPM = 140  # below this many steps a minute: walking, not running
+WALKING_SPM = 140  # below this many steps a minute, and slower than a jog: walking
+JOGGING_MS = 2.0  # m/s: 7.2 km/h; a slow runner may step under 140 a minute above it
 STOPPED_MS = 1.5  # m/s: 5.4 km/h, a walk or a stop
+# an activity with this share of its running well above its typical speed (by 15 %) is
+# an interval or mixed session, not a reference for easy running
+EFFORTS_SHARE = 0.15
+EFFORT_ABOVE = 0.15
 STEADY_BAND = 0.08  # within 8 % of the activity's typical speed
 STEADY_CADENCE_BAND = 0.04  # without speed: within 4 % of its typical cadence
 SAME_PACE = 0.10  # activities within 10 % of the slowest one's speed are used together
@@ -76,6 +84,7 @@ class Activity:
     records: list[_Record]  # those of laps that may be steady running
     started: datetime | None
     minutes: float  # the whole activity's running time, marked laps included
+    first: datetime | None = None  # its first record: the same run twice has the same
     notes: list[str] = field(default_factory=list)
 
 
@@ -108,8 +117,7 @@ class WatchSummary:
     def how(self, obs: str) -> str:
         """How one value was measured, for the trace: "measured by the watch over 38 min
         at 5:40/km" (contact time, cadence and bounce all change with pace)."""
-        pace = f" at {pace_words(self.pace_s_per_km)}" if self.pace_s_per_km else ""
-        return f"measured by the watch over {self.minutes_of[obs]:.0f} min{pace}"
+        return _how(self.minutes_of[obs], self.pace_s_per_km)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +130,18 @@ class WatchSummary:
             "missing": list(self.missing),
             "notes": list(self.notes),
         }
+
+
+def _how(minutes: float, pace_s_per_km: float | None) -> str:
+    pace = f" at {pace_words(pace_s_per_km)}" if pace_s_per_km else ""
+    return f"measured by the watch over {minutes:.0f} min{pace}"
+
+
+def kept_measurements(report: dict[str, Any]) -> Measured:
+    """The measurements of a summary kept with an assessment (`Measured.report`), to
+    diagnose its stored answers (which hold them) with the watch said again."""
+    how = {obs: _how(m, report.get("pace_s_per_km")) for obs, m in report["minutes_of"].items()}
+    return Measured(dict(report["values"]), how, report)
 
 
 def pace_words(seconds_per_km: float) -> str:
@@ -153,7 +173,10 @@ def read_activity(path: Any, shown: str | None = None) -> Activity:
     if not minutes:
         raise RunformError(f"{shown}: no running records in the file")
     started = running[0].get("start_time") if running else None
-    return Activity(shown, records, started if isinstance(started, datetime) else None, minutes)
+    first = min((r.when for r in records), default=None)
+    return Activity(
+        shown, records, started if isinstance(started, datetime) else None, minutes, first
+    )
 
 
 def _decode(data: bytes, shown: str) -> dict[str, list[dict]]:
@@ -251,29 +274,36 @@ def _values(record: dict) -> dict[str, float]:
 
 
 def _running(record: _Record) -> bool:
-    if record.speed is not None and record.speed < STOPPED_MS:
+    """Not standing or walking: a walk is slow and short-stepped; a slow runner may take
+    under 140 steps a minute, but moves faster than a walk."""
+    speed = record.speed
+    if speed is not None and speed < STOPPED_MS:
         return False
     cadence = record.values.get("cadence_spm")
-    return cadence is None or cadence >= WALKING_SPM
+    if cadence is not None and cadence < WALKING_SPM:
+        return speed is not None and speed >= JOGGING_MS
+    return True
 
 
 def _smoothed(records: list[_Record], value) -> list[float | None]:
     """Each record's value (its speed, or its cadence) as the median of the 30 s around
     it (GPS speed jumps about from one second to the next); None for a record without
-    one."""
-    smoothed: list[float | None] = []
+    one. A window slides over the records, kept sorted, so a long file stays quick."""
     half = timedelta(seconds=SMOOTHING_S / 2)
-    start = 0
+    window: list[float] = []  # the values around the current record, sorted
+    smoothed: list[float | None] = []
+    low = high = 0  # records[low:high] are in the window
     for record in records:
-        while records[start].when < record.when - half:
-            start += 1
-        around = []
-        for other in records[start:]:
-            if other.when > record.when + half:
-                break
-            if value(other) is not None:
-                around.append(value(other))
-        smoothed.append(statistics.median(around) if value(record) is not None else None)
+        while high < len(records) and records[high].when <= record.when + half:
+            if (v := value(records[high])) is not None:
+                bisect.insort(window, v)
+            high += 1
+        while records[low].when < record.when - half:
+            if (v := value(records[low])) is not None:
+                del window[bisect.bisect_left(window, v)]
+            low += 1
+        known = value(record) is not None and window
+        smoothed.append(statistics.median(window) if known else None)
     return smoothed
 
 
@@ -297,6 +327,18 @@ def _steady_in(activity: Activity) -> list[_Record]:
     if not known:
         return running
     typical = statistics.median(known)
+    if value is _speed_of:
+        fast = [
+            r.seconds
+            for r, v in zip(running, smoothed, strict=True)
+            if v and v > typical * (1 + EFFORT_ABOVE)
+        ]
+        if sum(fast) >= EFFORTS_SHARE * sum(r.seconds for r in running):
+            activity.notes.append(
+                f"{activity.shown}: left out, an interval or mixed-pace session (about"
+                f" {sum(fast) / 60:.0f} min well above its usual speed): use an easy run"
+            )
+            return []
     return [
         r
         for r, v in zip(running, smoothed, strict=True)
@@ -321,7 +363,8 @@ def steady(activities: list[Activity]) -> tuple[list[_Record], list[str]]:
     for activity, inside, speed in zip(activities, kept_by, speeds, strict=True):
         minutes = sum(r.seconds for r in inside) / 60
         if not inside:
-            activity.notes.append(f"{activity.shown}: no steady running in it")
+            if not activity.notes:
+                activity.notes.append(f"{activity.shown}: no steady running in it")
             continue
         if slowest and speed and speed > slowest * (1 + SAME_PACE):
             activity.notes.append(
@@ -340,6 +383,24 @@ def steady(activities: list[Activity]) -> tuple[list[_Record], list[str]]:
     return kept, used
 
 
+def _once_each(activities: list[Activity]) -> tuple[list[Activity], list[str]]:
+    """Each run once: the same activity given twice (or a copy of its file) is counted
+    once, and said."""
+    first_given: dict[datetime, str] = {}
+    once: list[Activity] = []
+    notes: list[str] = []
+    for activity in activities:
+        if activity.first is not None and activity.first in first_given:
+            notes.append(
+                f"{activity.shown}: the same run as {first_given[activity.first]}, counted once"
+            )
+            continue
+        if activity.first is not None:
+            first_given[activity.first] = activity.shown
+        once.append(activity)
+    return once, notes
+
+
 def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
     """(shown name, path) of each activity file -> what they measured over their steady
     running. A file that cannot be used is left out and said (`problems`); when none
@@ -355,6 +416,7 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
             problems.extend(exc.problems)
     if not activities:
         raise RunformError(problems[0], problems)
+    activities, repeated = _once_each(activities)
     kept, used = steady(activities)
     minutes = sum(r.seconds for r in kept) / 60
     if minutes < ENOUGH_MINUTES:
@@ -363,7 +425,9 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
             f"{files}: only {minutes:.0f} min of steady running (runform needs at least"
             f" {ENOUGH_MINUTES}: an easy run, not intervals or a walk)"
         )
-        raise RunformError(problem, [*problems, problem])
+        # why files gave nothing, when they say more than the total does
+        said = repeated + [n for a in activities for n in a.notes if "no steady running" not in n]
+        raise RunformError(problem, [*problems, *said, problem])
     values: dict[str, float | int] = {}
     minutes_of: dict[str, float] = {}
     missing: list[str] = []
@@ -380,7 +444,7 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
     speed = _mean_speed(kept)
     pace = 1000 / speed if speed else None
     pace_minutes = sum(r.seconds for r in kept if r.speed) / 60
-    notes = [note for a in activities for note in a.notes]
+    notes = repeated + [note for a in activities for note in a.notes]
     return WatchSummary(
         files=used,
         minutes=minutes,

@@ -4,13 +4,14 @@ checked against the values encoded; and `runform diagnose --activity` as a user 
 
 from __future__ import annotations
 
+import datetime
 import json
 import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fit_files import Segment, fit_bytes, steady_run, write_fit
+from fit_files import START, Segment, fit_bytes, steady_run, write_fit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,9 +29,12 @@ NO_DYNAMICS = dict(
 
 
 def _summary(tmp_path, *runs):
+    """The summary of runs on successive days (the same start would be the same run)."""
     paths = []
     for index, segments in enumerate(runs):
-        paths.append((f"run{index}.fit", write_fit(tmp_path / f"run{index}.fit", segments)))
+        start = START + datetime.timedelta(days=index)
+        path = write_fit(tmp_path / f"run{index}.fit", segments, start=start)
+        paths.append((f"run{index}.fit", path))
     return summarise(paths)
 
 
@@ -338,7 +342,10 @@ def test_the_program_printout_says_what_the_watch_measured(tmp_path):
     )
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "Measured by the watch: 38 min of steady running at 5:40/km, from 1 activity." in text
+    assert (
+        f"Measured by the watch: 38 min of steady running at 5:40/km, from 1 activity ({run})."
+        in text
+    )
     assert "Cadence 150 spm, by the watch over 38 min (answered 176 spm)" in text
 
 
@@ -399,6 +406,84 @@ def test_the_interview_does_not_ask_what_the_watch_measured(tmp_path, monkeypatc
         assert result.exit_code == 0, result.output
         assert "cadence at easy pace" not in result.output  # the watch answered it
         shown = " ".join(result.output.split())
-        assert "Measured by the watch: 30 min of steady running at 5:40/km" in shown
-        assert json.loads(save.read_text())["answers"]["cadence_spm"] == 158
+        # said before the first question, and in the result
+        assert shown.startswith("Measured by the watch: 30 min of steady running at 5:40/km")
+        assert shown.count("Measured by the watch: 30 min") == 2
+        if not explain:  # the follow-up reads the same runs
+            assert f"runform diagnose {save} --explain --activity {run}" in shown
+        # the save file keeps what was typed: the watch is read again, not taken as typed
+        assert "cadence_spm" not in json.loads(save.read_text())["answers"]
         save.unlink()
+
+
+def test_the_same_run_given_twice_counts_once(tmp_path):
+    run = write_fit(tmp_path / "easy.fit", steady_run(30))
+    copy = tmp_path / "copy of easy.fit"
+    copy.write_bytes(run.read_bytes())
+    summary = summarise([("easy.fit", run), ("copy.fit", copy), ("easy.fit", run)])
+    assert round(summary.minutes) == 30
+    assert summary.described.endswith("from 1 activity")
+    assert "copy.fit: the same run as easy.fit, counted once" in summary.notes
+
+
+def test_an_unmarked_interval_session_is_left_out_as_a_reference(tmp_path):
+    reps = []
+    for _ in range(6):
+        reps += [Segment(3, speed=4.2, cadence=182, contact_ms=215), Segment(2, speed=2.5)]
+    path = write_fit(
+        tmp_path / "intervals.fit", [Segment(12, speed=2.5), *reps, Segment(10, speed=2.5)]
+    )
+    with pytest.raises(RunformError) as caught:
+        summarise([("intervals.fit", path)])
+    assert "intervals.fit: left out, an interval or mixed-pace session" in caught.value.problems[0]
+    later = START + datetime.timedelta(days=2)
+    easy = write_fit(tmp_path / "easy.fit", steady_run(30), start=later)
+    summary = summarise([("intervals.fit", path), ("easy.fit", easy)])
+    assert summary.files == ["easy.fit"]
+
+
+def test_a_slow_runner_with_a_low_cadence_is_running_not_walking(tmp_path):
+    summary = _summary(tmp_path, [Segment(40, speed=2.3, cadence=138, contact_ms=305)])
+    assert round(summary.minutes) == 40
+    assert summary.values["cadence_spm"] == 138
+    assert summary.values["ground_contact_ms"] == 305
+
+
+def test_a_day_long_file_is_summarised_in_seconds(tmp_path):
+    # 4 h at one record a second: the smoothing window slides, it is not rebuilt
+    summary = _summary(tmp_path, [Segment(240)])
+    assert round(summary.minutes) == 240
+
+
+def test_an_import_refuses_a_measurement_edited_on_one_side_only(tmp_path):
+    db = str(tmp_path / "clients.db")
+    run = write_fit(tmp_path / "run.fit", steady_run(30))
+    answers = str(CASES / "bouncy-stride.json")
+    CliRunner().invoke(
+        cli,
+        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
+    )
+    exported = tmp_path / "nina.json"
+    CliRunner().invoke(cli, ["export", "Nina", "--db", db, "-o", str(exported)])
+    data = json.loads(exported.read_text())
+    data["assessments"][0]["diagnosis"]["watch"]["values"]["cadence_spm"] = 999
+    exported.write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+    assert result.exit_code == 1
+    assert "diagnosis.watch.values.cadence_spm: 999 is not the answer stored with it (162)" in (
+        result.output
+    )
+
+
+def test_a_client_s_program_rebuilt_from_the_records_still_says_the_watch(tmp_path):
+    db = str(tmp_path / "clients.db")
+    run = write_fit(tmp_path / "run.fit", steady_run(30, cadence=150))
+    answers = str(CASES / "bouncy-stride.json")
+    CliRunner().invoke(
+        cli,
+        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
+    )
+    result = CliRunner().invoke(cli, ["program", "--client", "Nina", "--db", db])
+    text = " ".join(result.output.split())
+    assert "Measured by the watch: 30 min of steady running at 5:40/km" in text
+    assert "Cadence 150 spm, by the watch over 30 min (answered 158 spm)" in text

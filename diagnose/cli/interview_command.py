@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import sys
 from pathlib import Path
@@ -25,16 +26,29 @@ from .options import (
 
 
 def _measured(activities, given, kb):
-    """The watch's measurements put into the answers given (so their questions are not
-    asked), or None without activity files; said before the first question."""
+    """(summary, measurements) of the activity files for the answers given, or None
+    without any; said before the first question, with the questions it answers."""
     watch = watch_summary(activities)
     if watch is None:
         return None
+    from ..render.safe import printable
     from ..watch import measure
 
-    measured = measure(watch, given.values, kb)
-    given.values = dict(measured.values)
+    measured = measure(watch, given.values if given else {}, kb)
+    names = ", ".join(kb.observations[o].name.lower() for o in measured.how)
+    click.echo(
+        printable(f"Measured by the watch: {watch.described}; not asked: {names or 'nothing'}.")
+    )
     return watch, measured
+
+
+def _watch_values(measured) -> dict:
+    """The answers the watch gave (the interview does not ask them)."""
+    return {k: measured[1].values[k] for k in measured[1].how} if measured else {}
+
+
+def _activity_places(activities) -> str:
+    return "".join(f" --activity {shlex.quote(a)}" for a in activities)
 
 
 def _with_watch(diagnosis, engine, values, measured):
@@ -45,7 +59,7 @@ def _with_watch(diagnosis, engine, values, measured):
 
     return diagnose_measured(
         engine,
-        values,
+        {**values, **{k: measured[1].values[k] for k in measured[1].how}},
         diagnosis.runner,
         diagnosis.questionnaire,
         diagnosis.source,
@@ -238,15 +252,11 @@ def interview_command(
 
             given = Answers(values={})
         given.runner["name"] = " ".join(name.split())  # one line, as the file keeps it
-    if activities and given is None:
-        from ..answers import Answers
-
-        given = Answers(values={})
     measured = _measured(activities, given, kb)
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     engine = engine_of(kb)
-    interview = Interview(chosen, kb, engine, given)
-    places = _same_places(kb=kb_dir)
+    interview = Interview(chosen, kb, engine, given, _watch_values(measured))
+    places = _same_places(kb=kb_dir) + _activity_places(activities)
     again = _same_places(
         questionnaire=questionnaire, answers=answers_file, save=save_file, name=name, kb=kb_dir
     )
@@ -311,6 +321,7 @@ def intake_command(
     engine = engine_of(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
     measured = _measured(activities, given, kb)
+    watched = _watch_values(measured)
     # opened first: a bad database fails before the interview
     with open_store(db_path, create=True) as store:
         # the client named on the command line is who this is, whatever the file says
@@ -318,11 +329,13 @@ def intake_command(
         save_path: Path | None = None
         if no_input:
             answers = given
-            diagnosis = engine.run(answers.values, answers.runner, chosen.id, answers_file)
+            diagnosis = engine.run(
+                {**answers.values, **watched}, answers.runner, chosen.id, answers_file
+            )
             diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
         else:
             save_path = Path(save_file or default_save_path(chosen.id))
-            interview = Interview(chosen, kb, engine, given)
+            interview = Interview(chosen, kb, engine, given, watched)
             hint = f"runform intake {shlex.quote(name)} --answers {{path}}" + _same_places(
                 db=db_path, kb=kb_dir
             )
@@ -332,12 +345,16 @@ def intake_command(
             diagnosis = interact(interview, save_path, hint, again)
             answers = interview.answers()
             diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
-        assessment = keep_assessment(store, name, answers, diagnosis, chosen.id, kb)
+        # the assessment keeps the answers the diagnosis was made from, measured ones
+        # included (what was typed instead is in the diagnosis' watch summary)
+        used = dataclasses.replace(answers, values={**answers.values, **watched})
+        assessment = keep_assessment(store, name, used, diagnosis, chosen.id, kb)
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)
         saved = save_path if save_path is not None and save_path.exists() else None
         shown = saved or (Path(answers_file) if answers_file else None)
-        _show_result(diagnosis, kb, shown, hint, explain, _same_places(kb=kb_dir))
+        places = _same_places(kb=kb_dir) + _activity_places(activities)
+        _show_result(diagnosis, kb, shown, hint, explain, places)
         click.echo(
             f"\nSaved as assessment {assessment.number} of {assessment.client} in {store.path}."
         )

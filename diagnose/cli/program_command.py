@@ -103,16 +103,18 @@ def program_command(
     from ..answers import read_answers
     from ..knowledge import load_kb
     from ..program.printout import render_program, save_program
-    from ..usecases import program_for, stored_answers
+    from ..usecases import program_for, stored_answers, stored_watch
 
     kb = load_kb(kb_dir)
+    kept = None
     if answers_file is not None:
         answers = read_answers(answers_file, kb)
     else:
         with open_store(db_path) as store:
             answers = stored_answers(store, client, number, kb)
+            kept = stored_watch(store, client, number)
     watch = watch_summary(activities)
-    program = program_for(answers, kb, engine_of(kb), start, watch)
+    program = program_for(answers, kb, engine_of(kb), start, watch, kept)
 
     if to_stdout:
         echo_printout(render_program(program, fmt))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnosis import INCOMPLETE, Diagnosis
 from ..knowledge import KnowledgeBase, vocabulary
-from .findings import could_change, found, measured
+from .findings import could_change, found, measured, watch_notes
 from .model import Item, LaterStep, Note, Program, Session, Worth
 from .planning import (
     MAIN_CERTAINTY,
@@ -169,8 +169,7 @@ def build_program(
     elif not plan.placed:
         sessions = []  # no grid of empty sessions when there is nothing to add
     notes = []
-    if diagnosis.watch is not None:
-        notes.append(f"Measured by the watch: {diagnosis.watch['summary']}.")
+    notes += watch_notes(diagnosis.watch)
     if diagnosis.red_flags:
         notes.append(
             "While a red flag is open the plan stays far below the budget: a few gentle "
@@ -285,4 +284,5 @@ def build_program(
         notes=notes,
         source=diagnosis.source,
         goal_distance_km=runner.get("goal_distance_km"),
+        watch=diagnosis.watch,
     )

@@ -84,3 +84,14 @@ def could_change(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[Note]:
     return [Note(o, kb.observations[o].name, "unknown") for o in unknown] + [
         Note(o, kb.observations[o].name, "not asked") for o in not_asked
     ]
+
+
+def watch_notes(watch: dict[str, Any] | None) -> list[str]:
+    """What the runner's watch measured, for the printout's notes: the summary with its
+    files, what the files lacked, and what was left out of each."""
+    if watch is None:
+        return []
+    notes = [f"Measured by the watch: {watch['summary']} ({', '.join(watch['files'])})."]
+    if watch["missing"]:
+        notes.append("Not in the watch's files: " + ", ".join(watch["missing"]) + ".")
+    return notes + [note if note.endswith(".") else note + "." for note in watch["notes"]]

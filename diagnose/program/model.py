@@ -280,6 +280,7 @@ class Program:
     source: str | None = None
     goal_distance_km: float | None = None
     starts: str | None = None  # ISO date of the first session (the calendar starts there)
+    watch: dict[str, Any] | None = None  # what the runner's watch measured (`--activity`)
     weeks: int = 8  # how long the program runs before the runner is assessed again
     guidance: str = (
         "Coaching guidance, not a medical diagnosis. Changing the form of an uninjured "
@@ -417,4 +418,6 @@ class Program:
                 "notes": list(self.notes),
             }
         )
+        if self.watch is not None:
+            out["watch"] = self.watch
         return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..diagnosis import INCOMPLETE, Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.kinds import UNKNOWN
+from ..watch import MEASURES
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 
@@ -45,7 +46,8 @@ def watch_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
         observation = kb.observations.get(obs)
         name = observation.name if observation else obs
         unit = f" {observation.unit}" if observation and observation.unit else ""
-        line = f"{name}: {value:g}{unit}, over {watch['minutes_of'][obs]:.0f} min"
+        shown_value = f"{value:.{MEASURES[obs][2]}f}" if obs in MEASURES else f"{value:g}"
+        line = f"{name}: {shown_value}{unit}, over {watch['minutes_of'][obs]:.0f} min"
         typed = watch["typed"].get(obs)
         if typed is not None:
             shown = f"{typed:g}" if isinstance(typed, (int, float)) else str(typed)

@@ -37,7 +37,8 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out += ["## Health questions unanswered", "", *[escape(line) for line in health], ""]
     measured = view.watch_lines(diagnosis, kb)
     if measured:
-        out += ["## Measured by the watch", "", escape(measured[0]), ""]
+        summary = measured[0].removeprefix("Measured by the watch: ")
+        out += ["## Measured by the watch", "", escape(summary[:1].upper() + summary[1:]), ""]
         out += [f"- {escape(line)}" for line in measured[1:]]
         out.append("")
     for table in view.tables(diagnosis, kb):

@@ -8,6 +8,7 @@ import datetime
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -375,20 +376,31 @@ def test_an_intake_keeps_the_watch_and_the_progress_report_marks_its_values(tmp_
     assert again.exit_code == 0, again.output
 
 
-def test_an_import_refuses_a_watch_runform_would_not_have_written(tmp_path):
+def _kept_with_watch(tmp_path, **run) -> str:
+    """Nina's intake kept with a run from her watch; the database's path."""
     db = str(tmp_path / "clients.db")
-    run = write_fit(tmp_path / "run.fit", steady_run(30))
+    fit = write_fit(tmp_path / "run.fit", steady_run(30, **run))
     answers = str(CASES / "bouncy-stride.json")
-    CliRunner().invoke(
+    result = CliRunner().invoke(
         cli,
-        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
+        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(fit)],
     )
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def _import_edited(tmp_path, db: str, cadence) -> Any:
+    """Nina's export with the watch's cadence edited, imported into a new database."""
     exported = tmp_path / "nina.json"
     CliRunner().invoke(cli, ["export", "Nina", "--db", db, "-o", str(exported)])
     data = json.loads(exported.read_text())
-    data["assessments"][0]["diagnosis"]["watch"]["values"]["cadence_spm"] = "fast"
+    data["assessments"][0]["diagnosis"]["watch"]["values"]["cadence_spm"] = cadence
     exported.write_text(json.dumps(data))
-    result = CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+    return CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+
+
+def test_an_import_refuses_a_watch_runform_would_not_have_written(tmp_path):
+    result = _import_edited(tmp_path, _kept_with_watch(tmp_path), "fast")
     assert result.exit_code == 1
     assert "watch.values.cadence_spm" in result.output and "Traceback" not in result.output
 
@@ -456,19 +468,7 @@ def test_a_day_long_file_is_summarised_in_seconds(tmp_path):
 
 
 def test_an_import_refuses_a_measurement_edited_on_one_side_only(tmp_path):
-    db = str(tmp_path / "clients.db")
-    run = write_fit(tmp_path / "run.fit", steady_run(30))
-    answers = str(CASES / "bouncy-stride.json")
-    CliRunner().invoke(
-        cli,
-        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
-    )
-    exported = tmp_path / "nina.json"
-    CliRunner().invoke(cli, ["export", "Nina", "--db", db, "-o", str(exported)])
-    data = json.loads(exported.read_text())
-    data["assessments"][0]["diagnosis"]["watch"]["values"]["cadence_spm"] = 999
-    exported.write_text(json.dumps(data))
-    result = CliRunner().invoke(cli, ["import", str(exported), "--db", str(tmp_path / "b.db")])
+    result = _import_edited(tmp_path, _kept_with_watch(tmp_path), 999)
     assert result.exit_code == 1
     assert "diagnosis.watch.values.cadence_spm: 999 is not the answer stored with it (162)" in (
         result.output
@@ -476,13 +476,7 @@ def test_an_import_refuses_a_measurement_edited_on_one_side_only(tmp_path):
 
 
 def test_a_client_s_program_rebuilt_from_the_records_still_says_the_watch(tmp_path):
-    db = str(tmp_path / "clients.db")
-    run = write_fit(tmp_path / "run.fit", steady_run(30, cadence=150))
-    answers = str(CASES / "bouncy-stride.json")
-    CliRunner().invoke(
-        cli,
-        ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, "--activity", str(run)],
-    )
+    db = _kept_with_watch(tmp_path, cadence=150)
     result = CliRunner().invoke(cli, ["program", "--client", "Nina", "--db", db])
     text = " ".join(result.output.split())
     assert "Measured by the watch: 30 min of steady running at 5:40/km" in text

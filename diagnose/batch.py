@@ -11,6 +11,7 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answers import read_answers
 from .diagnosis import Diagnosis
@@ -18,7 +19,9 @@ from .engine import Engine, engine_for
 from .errors import RunformError
 from .knowledge import KnowledgeBase, load_kb
 from .render.diagnosis_output import render
-from .watch import WatchSummary, diagnose_answers
+
+if TYPE_CHECKING:  # read only with --activity
+    from .watch import WatchSummary
 
 
 @dataclass
@@ -64,7 +67,12 @@ def diagnose_one(
     diagnosed."""
     try:
         answers = read_answers(path, kb, shown)
-        diagnosis = diagnose_answers(engine, answers, kb, watch, shown)
+        if watch is None:
+            diagnosis = engine.run(answers.values, answers.runner, answers.questionnaire, shown)
+        else:
+            from .watch import diagnose_answers
+
+            diagnosis = diagnose_answers(engine, answers, kb, watch, shown)
         if layout is None:
             return Outcome(shown, diagnosis=diagnosis)
         return Outcome(shown, output=render(diagnosis, kb, layout.fmt, layout.explain))

@@ -22,13 +22,21 @@ from __future__ import annotations
 
 import bisect
 import math
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import RunformError, cut
+
+
+def _median(ordered: list[float]) -> float:
+    """The median of values in order (statistics is a heavy import for one function)."""
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
 
 # a 24-hour race at one record a second, running dynamics included, is about 4 MB; the
 # SDK decodes some 20,000 records a second, so this also bounds the wait
@@ -303,7 +311,7 @@ def _smoothed(records: list[_Record], value) -> list[float | None]:
                 del window[bisect.bisect_left(window, v)]
             low += 1
         known = value(record) is not None and window
-        smoothed.append(statistics.median(window) if known else None)
+        smoothed.append(_median(window) if known else None)
     return smoothed
 
 
@@ -326,7 +334,7 @@ def _steady_in(activity: Activity) -> list[_Record]:
     known = [v for v in smoothed if v is not None]
     if not known:
         return running
-    typical = statistics.median(known)
+    typical = _median(sorted(known))
     if value is _speed_of:
         fast = [
             r.seconds

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from ..diagnosis import INCOMPLETE, Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.kinds import UNKNOWN
-from ..watch import MEASURES
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 
@@ -40,6 +39,8 @@ def watch_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
     watch = diagnosis.watch
     if watch is None:
         return []
+    from ..watch import MEASURES
+
     files = ", ".join(watch["files"])
     lines = [f"Measured by the watch: {watch['summary']} ({files})."]
     for obs, value in watch["values"].items():

@@ -37,8 +37,10 @@ class KeptDiagnosis:
     red_flags: tuple[KeptFinding, ...]
     defects: tuple[KeptFinding, ...]
     causes: tuple[KeptFinding, ...]
-    # observation id -> value, for what the runner's watch measured (`--activity`)
+    # observation id -> value, for what the runner's watch measured (`--activity`), and
+    # the pace of the steady running it rests on (seconds a km)
     watch_values: dict[str, float] = field(default_factory=dict)
+    watch_pace: float | None = None
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def of(self, kind: str) -> tuple[KeptFinding, ...]:
@@ -55,9 +57,11 @@ class KeptDiagnosis:
             findings = {kind: tuple(_finding(f) for f in stored.get(kind, [])) for kind in KINDS}
             watch = stored.get("watch") or {}
             values = {str(k): float(v) for k, v in (watch.get("values") or {}).items()}
+            pace = watch.get("pace_s_per_km")
+            pace = float(pace) if pace is not None else None
         except (AttributeError, KeyError, TypeError, ValueError):
             raise RunformError(f"{where} is damaged: not as runform writes it") from None
-        return cls(**findings, watch_values=values, stored=stored)
+        return cls(**findings, watch_values=values, watch_pace=pace, stored=stored)
 
 
 def _finding(data: dict[str, Any]) -> KeptFinding:

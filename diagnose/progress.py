@@ -227,6 +227,19 @@ def progress_report(
                     by_watch=by_watch if any(by_watch) else (),
                 )
             )
+    paces = tuple(a.diagnosis.watch_pace for a in assessments)
+    if any(p is not None for p in paces):
+        # measurements change with pace: the pace they were measured at, beside them
+        measurements.append(
+            Series(
+                "measurement",
+                "watch_pace",
+                "Pace of the watch's steady running",
+                paces,
+                "s/km",
+                by_watch=tuple(p is not None for p in paces),
+            )
+        )
     return ProgressReport(
         client,
         tuple((a.number, a.taken_at[:10]) for a in assessments),

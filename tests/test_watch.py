@@ -365,6 +365,8 @@ def test_an_intake_keeps_the_watch_and_the_progress_report_marks_its_values(tmp_
     report = CliRunner().invoke(cli, ["progress", "Nina Hofmann", "--db", db])
     lines = {line.split("  ")[0]: line for line in report.output.splitlines()}
     assert "156 w" in lines["Cadence"] and "164 w" in lines["Cadence"]
+    pace = next(line for line in report.output.splitlines() if line.startswith("Pace of"))
+    assert pace.split()[-4:] == ["340", "w", "340", "w"]  # the pace they were measured at
     uneven = next(line for line in report.output.splitlines() if "Uneven left" in line)
     assert uneven.split()[-1] == "resolved"
     assert "w: measured by the runner's watch" in report.output

@@ -82,6 +82,7 @@ class _Record:
     seconds: float  # how long this record stands for
     speed: float | None  # m/s
     values: dict[str, float]  # runform's measure -> the record's value, FIT units
+    run: str = ""  # the activity file it comes from
 
 
 @dataclass
@@ -178,6 +179,8 @@ def read_activity(path: Any, shown: str | None = None) -> Activity:
         sports = sorted({str(s.get("sport", "unknown")).replace("_", " ") for s in sessions})
         raise RunformError(f"{shown}: a {' and '.join(sports)} activity, not a run")
     records, minutes = _records(messages, running)
+    for record in records:
+        record.run = shown
     if not minutes:
         raise RunformError(f"{shown}: no running records in the file")
     started = running[0].get("start_time") if running else None
@@ -391,6 +394,32 @@ def steady(activities: list[Activity]) -> tuple[list[_Record], list[str]]:
     return kept, used
 
 
+# runs whose contact time balance differs by more than this (percentage points) do not
+# show one lasting balance: a strap moved, a cambered road, a tired day
+BALANCE_SPREAD = 2.0
+
+
+def _unlike_runs(kept: list[_Record], obs: str) -> str | None:
+    """Why a measure that should be the runner's own is not used: the runs that have
+    enough of it disagree (None when they agree, or only one run has it)."""
+    by_run: dict[str, list[tuple[float, float]]] = {}
+    for record in kept:
+        if obs in record.values:
+            by_run.setdefault(record.run, []).append((record.values[obs], record.seconds))
+    means = {
+        run: sum(v * s for v, s in pairs) / sum(s for _, s in pairs)
+        for run, pairs in by_run.items()
+        if sum(s for _, s in pairs) >= ENOUGH_METRIC_MINUTES * 60
+    }
+    if len(means) < 2 or max(means.values()) - min(means.values()) <= BALANCE_SPREAD:
+        return None
+    shown = ", ".join(f"{v:.1f} % in {run}" for run, v in means.items())
+    return (
+        f"contact time balance not used: the runs disagree ({shown}), so it is not a lasting"
+        " balance (a strap moved, a sloping road or a tired day)"
+    )
+
+
 def _once_each(activities: list[Activity]) -> tuple[list[Activity], list[str]]:
     """Each run once: the same activity given twice (or a copy of its file) is counted
     once, and said."""
@@ -439,6 +468,7 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
     values: dict[str, float | int] = {}
     minutes_of: dict[str, float] = {}
     missing: list[str] = []
+    notes: list[str] = []
     for obs, (_, convert, decimals, words) in MEASURES.items():
         measured = [(r.values[obs], r.seconds) for r in kept if obs in r.values]
         seconds = sum(s for _, s in measured)
@@ -446,13 +476,16 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
             missing.append(words)
             continue
         mean = sum(v * s for v, s in measured) / seconds
+        if obs == "contact_balance_left_pct" and (uneven := _unlike_runs(kept, obs)):
+            notes.append(uneven)
+            continue
         value = round(convert(mean) if convert else mean, decimals)
         values[obs] = int(value) if decimals == 0 else value
         minutes_of[obs] = seconds / 60
     speed = _mean_speed(kept)
     pace = 1000 / speed if speed else None
     pace_minutes = sum(r.seconds for r in kept if r.speed) / 60
-    notes = repeated + [note for a in activities for note in a.notes]
+    notes = repeated + [note for a in activities for note in a.notes] + notes
     return WatchSummary(
         files=used,
         minutes=minutes,

@@ -483,3 +483,21 @@ def test_a_client_s_program_rebuilt_from_the_records_still_says_the_watch(tmp_pa
     text = " ".join(result.output.split())
     assert "Measured by the watch: 30 min of steady running at 5:40/km" in text
     assert "Cadence 150 spm, by the watch over 30 min (answered 158 spm)" in text
+
+
+def test_a_balance_the_runs_disagree_on_is_not_used(tmp_path):
+    summary = _summary(
+        tmp_path, steady_run(30, balance_left_pct=53.1), steady_run(30, balance_left_pct=50.2)
+    )
+    assert "contact_balance_left_pct" not in summary.values
+    assert any(
+        note.startswith(
+            "contact time balance not used: the runs disagree (53.1 % in run0.fit,"
+            " 50.2 % in run1.fit)"
+        )
+        for note in summary.notes
+    )
+    agreeing = _summary(
+        tmp_path, steady_run(30, balance_left_pct=53.1), steady_run(30, balance_left_pct=52.7)
+    )
+    assert agreeing.values["contact_balance_left_pct"] == 52.9

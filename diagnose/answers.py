@@ -132,6 +132,7 @@ _RUNNER_ORDER = (
     "minutes_per_session",
     "height_cm",
     "goal_distance_km",
+    "easy_pace_s_per_km",
     "notes",
 )
 

@@ -29,6 +29,7 @@ class Runner(BaseModel):
     minutes_per_session: int | None = _week("minutes_per_session")
     height_cm: float | None = _week("height_cm")
     goal_distance_km: float | None = _week("goal_distance_km")
+    easy_pace_s_per_km: float | None = _week("easy_pace_s_per_km")
     notes: str | None = Field(None, max_length=5000)
 
     @field_validator("name")

@@ -49,6 +49,7 @@ WEEK_USES = {
     "minutes_per_session": "It sizes the program to your week",
     "goal_distance_km": "It sets the race that 'what it is worth' counts over",
     "height_cm": "It puts your step length in proportion",
+    "easy_pace_s_per_km": "It tells whether the runs from your watch were easy ones",
 }
 
 

@@ -511,15 +511,36 @@ class Measured:
     report: dict[str, Any]  # the summary, as the diagnosis shows and keeps it
 
 
-def measure(summary: WatchSummary, answers: dict[str, Any], kb: Any) -> Measured:
+# runs more than this much faster than the runner's easy pace are not easy runs
+EASY_MARGIN = 0.08
+
+
+def measure(
+    summary: WatchSummary,
+    answers: dict[str, Any],
+    kb: Any,
+    runner: dict[str, Any] | None = None,
+) -> Measured:
     """Put the measurements into the answers. A measurement outweighs what was typed
     (both are shown); one the knowledge base does not accept (out of its range, or an
-    observation it does not have) is left out and said."""
+    observation it does not have) is left out and said. Runs clearly faster than the
+    runner's easy pace (`runner`) are not easy runs: their values are shown, not used."""
     values = dict(answers)
     how: dict[str, str] = {}
     used: dict[str, Any] = {}
     typed: dict[str, Any] = {}
     notes = list(summary.notes)
+    easy = (runner or {}).get("easy_pace_s_per_km")
+    pace = summary.pace_s_per_km
+    if isinstance(easy, (int, float)) and pace and pace < easy * (1 - EASY_MARGIN):
+        notes.append(
+            f"not used: the steady running was at {pace_words(pace)}, faster than the easy"
+            f" pace of {pace_words(easy)}, and contact time, cadence and bounce change with"
+            " pace; give the watch an easy run"
+        )
+        report = summary.to_dict()
+        report.update(values={}, minutes_of={}, typed={}, notes=notes)
+        return Measured(values, how, report)
     for obs, value in summary.values.items():
         observation = kb.observations.get(obs)
         if observation is None:
@@ -554,7 +575,7 @@ def diagnose_answers(
     diagnosis carries the summary."""
     if watch is None:
         return engine.run(answers.values, answers.runner, answers.questionnaire, source)
-    measured = measure(watch, answers.values, kb)
+    measured = measure(watch, answers.values, kb, answers.runner)
     return diagnose_measured(
         engine, measured.values, answers.runner, answers.questionnaire, source, measured
     )

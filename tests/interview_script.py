@@ -16,6 +16,7 @@ LEA = {
     "no_pace_changes": "yes",
     "tension": 3,
     "cadence_spm": 158,
+    "easy_pace_s_per_km": "6:10",  # typed as a runner says it
 }
 
 

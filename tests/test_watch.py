@@ -501,3 +501,35 @@ def test_a_balance_the_runs_disagree_on_is_not_used(tmp_path):
         tmp_path, steady_run(30, balance_left_pct=53.1), steady_run(30, balance_left_pct=52.7)
     )
     assert agreeing.values["contact_balance_left_pct"] == 52.9
+
+
+def test_runs_faster_than_the_easy_pace_are_shown_not_used(tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "questionnaire": "coach-intake",
+                "runner": {"easy_pace_s_per_km": 340},
+                "answers": {"ground_contact_ms": 310},
+            }
+        )
+    )
+    tempo = write_fit(tmp_path / "tempo.fit", steady_run(30, speed=3.7, contact_ms=215))
+    found = json.loads(_diagnose(answers, "--activity", tempo, "--format", "json").output)
+    assert found["watch"]["values"] == {}
+    assert found["watch"]["notes"][-1].startswith(
+        "not used: the steady running was at 4:30/km, faster than the easy pace of 5:40/km"
+    )
+    assert "long_ground_contact" in [d["id"] for d in found["defects"]]  # the typed 310 ms
+    easy = write_fit(tmp_path / "easy.fit", steady_run(30, speed=2.9, contact_ms=305))
+    found = json.loads(_diagnose(answers, "--activity", easy, "--format", "json").output)
+    assert found["watch"]["values"]["ground_contact_ms"] == 305
+
+
+def test_an_easy_pace_is_asked_as_minutes_and_seconds(kb):
+    from diagnose.knowledge.kinds import RUNNER_FIELDS
+
+    assert RUNNER_FIELDS["easy_pace_s_per_km"].coerce("5:40") == 340
+    assert kb.observations["plank_hold_s"].coerce("1:30") == 90
+    with pytest.raises(ValueError):
+        RUNNER_FIELDS["easy_pace_s_per_km"].coerce("25:00")

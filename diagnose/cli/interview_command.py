@@ -34,7 +34,7 @@ def _measured(activities, given, kb):
     from ..render.safe import printable
     from ..watch import measure
 
-    measured = measure(watch, given.values if given else {}, kb)
+    measured = measure(watch, given.values if given else {}, kb, given.runner if given else None)
     names = ", ".join(kb.observations[o].name.lower() for o in measured.how)
     click.echo(
         printable(f"Measured by the watch: {watch.described}; not asked: {names or 'nothing'}.")
@@ -51,19 +51,16 @@ def _activity_places(activities) -> str:
     return "".join(f" --activity {shlex.quote(a)}" for a in activities)
 
 
-def _with_watch(diagnosis, engine, values, measured):
-    """The final diagnosis, with what the watch measured said in it."""
+def _with_watch(diagnosis, engine, values, measured, kb):
+    """The final diagnosis, with what the watch measured said in it (read again against
+    the answers as they now are: an easy pace given in the interview counts)."""
     if measured is None:
         return diagnosis
-    from ..watch import diagnose_measured
+    from ..watch import diagnose_measured, measure
 
+    now = measure(measured[0], values, kb, diagnosis.runner)
     return diagnose_measured(
-        engine,
-        {**values, **{k: measured[1].values[k] for k in measured[1].how}},
-        diagnosis.runner,
-        diagnosis.questionnaire,
-        diagnosis.source,
-        measured[1],
+        engine, now.values, diagnosis.runner, diagnosis.questionnaire, diagnosis.source, now
     )
 
 
@@ -266,7 +263,7 @@ def interview_command(
         "runform interview --resume {path}" + places,
         f"runform interview{again}",
     )
-    diagnosis = _with_watch(diagnosis, engine, interview.answers().values, measured)
+    diagnosis = _with_watch(diagnosis, engine, interview.answers().values, measured, kb)
     # the answers are in the save file, or, when nothing new was asked, in the file given
     kept = save_path if save_path.exists() else Path(answers_file) if answers_file else None
     hint = (
@@ -332,7 +329,7 @@ def intake_command(
             diagnosis = engine.run(
                 {**answers.values, **watched}, answers.runner, chosen.id, answers_file
             )
-            diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
+            diagnosis = _with_watch(diagnosis, engine, answers.values, measured, kb)
         else:
             save_path = Path(save_file or default_save_path(chosen.id))
             interview = Interview(chosen, kb, engine, given, watched)
@@ -344,10 +341,10 @@ def intake_command(
             )
             diagnosis = interact(interview, save_path, hint, again)
             answers = interview.answers()
-            diagnosis = _with_watch(diagnosis, engine, answers.values, measured)
+            diagnosis = _with_watch(diagnosis, engine, answers.values, measured, kb)
         # the assessment keeps the answers the diagnosis was made from, measured ones
         # included (what was typed instead is in the diagnosis' watch summary)
-        used = dataclasses.replace(answers, values={**answers.values, **watched})
+        used = dataclasses.replace(answers, values=dict(diagnosis.answers))
         assessment = keep_assessment(store, name, used, diagnosis, chosen.id, kb)
         hint = f"runform program --client {shlex.quote(assessment.client)} -o program.pdf"
         hint += _same_places(db=db_path, kb=kb_dir)

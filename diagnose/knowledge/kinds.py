@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -125,10 +126,17 @@ class Observation:
         raise ValueError(f"{brief_value(value)} is not accepted: expected {self.accepted()}")
 
 
+_MINUTES_SECONDS = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*$")
+
+
 def _number(value: Any) -> float | None:
+    """A number from an answer; "5:40" (minutes:seconds) is 340, as a pace or a hold is
+    said."""
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = float(value)
+        elif isinstance(value, str) and (clock := _MINUTES_SECONDS.match(value)):
+            number = float(int(clock[1]) * 60 + int(clock[2]))
         elif isinstance(value, str):
             number = float(value.strip())
         else:
@@ -389,6 +397,15 @@ RUNNER_FIELDS: dict[str, Observation] = {
             100,
             230,
             description="Your height, to put stride length in proportion.",
+        ),
+        _week_field(
+            "easy_pace_s_per_km",
+            "Easy pace",
+            "s/km",
+            150,
+            900,
+            description="Your usual easy pace per km (minutes:seconds, e.g. 5:40), so runs"
+            " from your watch are read at the pace they were run.",
         ),
     )
 }

@@ -97,6 +97,7 @@ class StoredWatch(BaseModel):
     missing: list[Text] = Field(default_factory=list, max_length=50)
     notes: list[Text] = Field(default_factory=list, max_length=50)
     typed: dict[Id, Answer] = Field(default_factory=dict, max_length=50)
+    unusable: list[Text] = Field(default_factory=list, max_length=50)
 
 
 class StoredDiagnosis(BaseModel):

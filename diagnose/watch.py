@@ -138,6 +138,7 @@ class WatchSummary:
             "minutes_of": {k: round(v, 1) for k, v in self.minutes_of.items()},
             "missing": list(self.missing),
             "notes": list(self.notes),
+            "unusable": list(self.problems),  # files that could not be read, and why
         }
 
 

@@ -306,6 +306,11 @@ def test_a_bad_activity_file_is_one_error_line_and_the_good_ones_are_still_used(
     assert "Traceback" not in result.output
     assert f"Error: {DATA / 'bike-ride.fit'}: a cycling activity, not a run" in result.stderr
     assert "Cadence: 158 spm" in result.stdout
+    as_json = _diagnose(
+        answers, "--activity", run, "--activity", DATA / "bike-ride.fit", "--format", "json"
+    )
+    unusable = json.loads(as_json.stdout)["watch"]["unusable"]
+    assert unusable == [f"{DATA / 'bike-ride.fit'}: a cycling activity, not a run"]
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,18 @@
 FIT SDK, summarised over steady running only.
 
 What counts as steady running: the records of running sessions, outside laps the watch
-marks as warm-up, cool-down, rest, recovery or interval; not walking or standing (under
-140 steps a minute or 1.5 m/s); and, in each activity, within 8 % of its typical speed
-(a 30 s rolling median, so GPS noise does not count), which leaves out strides, unmarked
-efforts, hills and a slow start or end. A file without speed (a treadmill without a
-foot pod) is judged on its cadence instead, within 4 % of its typical one. Contact time,
-cadence and bounce all change with pace, so when the activities were run at different
-paces only those within 10 % of the slowest are used (the easy runs), and the others
-are named. The summary says what it rests on ("38 min of steady running at 5:40/km,
-from 2 activities") and what the files did not have.
+marks as warm-up, cool-down, rest, recovery or interval; not standing (under 1.5 m/s)
+or walking (under 140 steps a minute, unless moving faster than a walk); and, in each
+activity, within 8 % of its typical speed (a 30 s rolling median, so GPS noise does not
+count), which leaves out strides, unmarked efforts, hills and a slow start or end. A
+file without speed (a treadmill without a foot pod) is judged on its cadence instead,
+within 4 % of its typical one. A session with much of its running well above its usual
+speed (unmarked intervals) is no reference, and is left out; so is the same run given
+twice. Contact time, cadence and bounce all change with pace, so when the activities
+were run at different paces only those within 10 % of the slowest are used (the easy
+runs), and the others are named; runs clearly faster than the runner's easy pace, when
+known, are shown but not used (`measure`). The summary says what it rests on ("38 min
+of steady running at 5:40/km, from 2 activities") and what the files did not have.
 
 Values (FIT's own units and scales, as the SDK gives them): cadence in strides a minute
 plus fractional cadence (runform counts steps: twice that), stance time in ms, step

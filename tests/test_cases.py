@@ -71,11 +71,11 @@ def test_a_case_naming_an_unknown_id_is_refused_with_its_file(tmp_path):
     (root / "cases" / "x.json").write_text('{"answers": {}}')
     (root / "cases" / "x.expect.yaml").write_text(
         "runner: r\ncoach: c\nhealth: clear\nnowhere: [bounding, boundng]\n"
-        "not_concluded: [{cause: muscle_weakness}]\n"
+        "not_concluded: [{cause: zz_unheard_of}]\n"
     )
     with pytest.raises(RunformError) as caught:
         load_cases(load_kb(root), root)
     assert sorted(caught.value.problems) == [
-        "cases/x.expect.yaml: not_concluded: unknown cause 'muscle_weakness'",
+        "cases/x.expect.yaml: not_concluded: unknown cause 'zz_unheard_of'",
         "cases/x.expect.yaml: nowhere: unknown prescription 'boundng' (did you mean 'bounding'?)",
     ]

@@ -538,3 +538,23 @@ def test_an_easy_pace_is_asked_as_minutes_and_seconds(kb):
     assert kb.observations["plank_hold_s"].coerce("1:30") == 90
     with pytest.raises(ValueError):
         RUNNER_FIELDS["easy_pace_s_per_km"].coerce("25:00")
+
+
+def test_the_interview_says_when_the_runs_were_too_fast_to_use(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    answers = tmp_path / "slow.json"
+    answers.write_text(json.dumps({"runner": {"easy_pace_s_per_km": 400}, "answers": {}}))
+    run = write_fit(tmp_path / "easy.fit", steady_run(30))
+    result = CliRunner().invoke(
+        cli,
+        ["interview", "--answers", str(answers), "--save", str(tmp_path / "s.json")]
+        + ["--activity", str(run)],
+        input="u\n" * 200,
+    )
+    assert result.exit_code == 0, result.output
+    first = " ".join(result.output.split("\n\n")[0].split())
+    assert first.startswith("Measured by the watch: 30 min of steady running at 5:40/km")
+    assert "not used: the steady running was at 5:40/km, faster than the easy pace of 6:40/km" in (
+        first
+    )
+    assert "cadence at easy pace" in result.output  # so the question is asked

@@ -36,9 +36,9 @@ def _measured(activities, given, kb):
 
     measured = measure(watch, given.values if given else {}, kb, given.runner if given else None)
     names = ", ".join(kb.observations[o].name.lower() for o in measured.how)
-    click.echo(
-        printable(f"Measured by the watch: {watch.described}; not asked: {names or 'nothing'}.")
-    )
+    notes = measured.report["notes"]
+    said = f"not asked: {names}" if names else notes[-1] if notes else "it answers no question"
+    click.echo(printable(f"Measured by the watch: {watch.described}; {said}."))
     return watch, measured
 
 

@@ -442,6 +442,23 @@ def _once_each(activities: list[Activity]) -> tuple[list[Activity], list[str]]:
     return once, notes
 
 
+def activity_files(given: list[str]) -> list[tuple[str, str]]:
+    """(shown name, path) of each activity file given; a folder stands for every *.fit
+    in it, sorted."""
+    from pathlib import Path
+
+    files: list[tuple[str, str]] = []
+    for name in given:
+        if Path(name).is_dir():
+            found = sorted(f for f in Path(name).iterdir() if f.suffix.lower() == ".fit")
+            if not found:
+                raise RunformError(f"{name}: no *.fit activity files in this folder")
+            files += [(str(f), str(f)) for f in found]
+        else:
+            files.append((name, name))
+    return files
+
+
 def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
     """(shown name, path) of each activity file -> what they measured over their steady
     running. A file that cannot be used is left out and said (`problems`); when none

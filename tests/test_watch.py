@@ -558,3 +558,17 @@ def test_the_interview_says_when_the_runs_were_too_fast_to_use(tmp_path, monkeyp
         first
     )
     assert "cadence at easy pace" in result.output  # so the question is asked
+
+
+def test_a_folder_stands_for_every_fit_file_in_it(tmp_path):
+    answers = _answers(tmp_path, cadence_spm=170)
+    result = _diagnose(answers, "--activity", DATA, "--format", "json")
+    assert result.exit_code == 1  # the bike ride in it could not be used: said, not fatal
+    watch = json.loads(result.stdout)["watch"]
+    assert watch["files"] == [str(DATA / "easy-run-with-strides.fit")]
+    assert watch["unusable"] == [f"{DATA / 'bike-ride.fit'}: a cycling activity, not a run"]
+    empty = tmp_path / "no-runs"
+    empty.mkdir()
+    result = _diagnose(answers, "--activity", empty)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {empty}: no *.fit activity files in this folder"

@@ -72,9 +72,8 @@ activity_option = click.option(
     multiple=True,
     type=click.Path(),
     help="A FIT activity file from the runner's watch, or a folder of them (repeat for "
-    "several runs): its "
-    "steady running gives measured cadence, contact time, step length, bounce and "
-    "left/right balance, which outweigh typed answers.",
+    "several runs): its steady running gives measured cadence, contact time, step "
+    "length, bounce and left/right balance, which outweigh typed answers.",
 )
 
 
@@ -83,21 +82,10 @@ def watch_summary(activities: tuple[str, ...]):
     used are said on stderr as they are found wrong."""
     if not activities:
         return None
-    from pathlib import Path
-
-    from ..errors import RunformError
     from ..render.safe import printable
-    from ..watch import summarise
+    from ..watch import activity_files, summarise
 
-    files: list[tuple[str, str]] = []
-    for given in activities:
-        if Path(given).is_dir():
-            found = sorted(f for f in Path(given).iterdir() if f.suffix.lower() == ".fit")
-            if not found:
-                raise RunformError(f"{given}: no *.fit activity files in this folder")
-            files += [(str(f), str(f)) for f in found]
-        else:
-            files.append((given, given))
+    files = activity_files(list(activities))
     summary = summarise(files)
     for problem in summary.problems:
         click.echo(f"Error: {printable(problem)}", err=True)

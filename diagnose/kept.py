@@ -58,7 +58,8 @@ class KeptDiagnosis:
             watch = stored.get("watch") or {}
             values = {str(k): float(v) for k, v in (watch.get("values") or {}).items()}
             pace = watch.get("pace_s_per_km")
-            pace = float(pace) if pace is not None else None
+            # the pace of runs whose values were used (too fast ones are only shown)
+            pace = float(pace) if pace is not None and values else None
         except (AttributeError, KeyError, TypeError, ValueError):
             raise RunformError(f"{where} is damaged: not as runform writes it") from None
         return cls(**findings, watch_values=values, watch_pace=pace, stored=stored)

@@ -485,6 +485,8 @@ def summarise(paths: list[tuple[str, Any]]) -> WatchSummary:
         )
         # why files gave nothing, when they say more than the total does
         said = repeated + [n for a in activities for n in a.notes if "no steady running" not in n]
+        if len(activities) == 1 and said:  # one file: one line, its reason and the total
+            said, problem = [], f"{said[-1]}; only {minutes:.0f} min of steady running left"
         raise RunformError(problem, [*problems, *said, problem])
     values: dict[str, float | int] = {}
     minutes_of: dict[str, float] = {}

@@ -425,8 +425,11 @@ def test_the_interview_does_not_ask_what_the_watch_measured(tmp_path, monkeypatc
         assert result.exit_code == 0, result.output
         assert "cadence at easy pace" not in result.output  # the watch answered it
         shown = " ".join(result.output.split())
-        # said before the first question, and in the result
-        assert shown.startswith("Measured by the watch: 30 min of steady running at 5:40/km")
+        # the easy pace asked first, the watch said before the first question, and in
+        # the result
+        assert shown.startswith("The watch's runs are read against your easy pace.")
+        said = shown.index("Measured by the watch: 30 min of steady running at 5:40/km")
+        assert said < shown.index("Running technique self-check")
         assert shown.count("Measured by the watch: 30 min") == 2
         if not explain:  # the follow-up reads the same runs
             assert f"runform diagnose {save} --explain --activity {run}" in shown
@@ -526,6 +529,10 @@ def test_runs_faster_than_the_easy_pace_are_shown_not_used(tmp_path):
         "not used: the steady running was at 4:30/km, faster than the easy pace of 5:40/km"
     )
     assert "long_ground_contact" in [d["id"] for d in found["defects"]]  # the typed 310 ms
+    # kept, a summary of runs not used gives no pace for the progress report either
+    from diagnose.kept import KeptDiagnosis
+
+    assert KeptDiagnosis.read(found).watch_pace is None
     easy = write_fit(tmp_path / "easy.fit", steady_run(30, speed=2.9, contact_ms=305))
     found = json.loads(_diagnose(answers, "--activity", easy, "--format", "json").output)
     assert found["watch"]["values"]["ground_contact_ms"] == 305
@@ -572,3 +579,43 @@ def test_a_folder_stands_for_every_fit_file_in_it(tmp_path):
     result = _diagnose(answers, "--activity", empty)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: {empty}: no *.fit activity files in this folder"
+
+
+def test_an_easy_pace_given_first_keeps_the_questions_of_runs_too_fast_to_use(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    run = write_fit(tmp_path / "easy.fit", steady_run(30))  # 5:40/km
+    save = tmp_path / "s.json"
+    result = CliRunner().invoke(
+        cli,
+        ["interview", "--save", str(save), "--activity", str(run)],
+        input="7:00\n" + "u\n" * 200,
+    )
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "not used: the steady running was at 5:40/km, faster than the easy pace of 7:00/km" in (
+        shown
+    )
+    assert "cadence at easy pace" in result.output  # asked, not skipped and then dropped
+    assert json.loads(save.read_text())["runner"]["easy_pace_s_per_km"] == 420
+
+
+def test_the_interview_result_shows_a_typed_answer_the_watch_contradicts(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    answers = tmp_path / "typed.json"
+    answers.write_text(
+        json.dumps({"runner": {"easy_pace_s_per_km": 345}, "answers": {"cadence_spm": 140}})
+    )
+    run = write_fit(tmp_path / "easy.fit", steady_run(30, cadence=163))
+    result = CliRunner().invoke(
+        cli,
+        ["interview", "--answers", str(answers), "--save", str(tmp_path / "s.json")]
+        + ["--activity", str(run)],
+        input="u\n" * 200,
+    )
+    shown = " ".join(result.output.split())
+    assert (
+        "- Cadence: 163 spm, over 30 min (answered 140 spm; the measurement is used: more than a"
+        " tenth apart, so measure an easy run again to settle it)"
+    ) in shown

@@ -25,21 +25,54 @@ from .options import (
 )
 
 
-def _measured(activities, given, kb):
+def _measured(activities, given, kb, ask: bool = True):
     """(summary, measurements) of the activity files for the answers given, or None
-    without any; said before the first question, with the questions it answers."""
+    without any; said before the first question, with the questions it answers. The
+    runs are read against the runner's easy pace, asked first when not given (`ask`),
+    so a question the watch answers is never skipped and then found unusable."""
     watch = watch_summary(activities)
     if watch is None:
         return None
     from ..render.safe import printable
     from ..watch import measure
 
-    measured = measure(watch, given.values if given else {}, kb, given.runner if given else None)
+    if ask:
+        _ask_easy_pace(given)
+    measured = measure(watch, given.values, kb, given.runner)
     names = ", ".join(kb.observations[o].name.lower() for o in measured.how)
     notes = measured.report["notes"]
     said = f"not asked: {names}" if names else notes[-1] if notes else "it answers no question"
     click.echo(printable(f"Measured by the watch: {watch.described}; {said}."))
     return watch, measured
+
+
+def _ask_easy_pace(given) -> None:
+    """The runner's easy pace, before the questions, when the answers do not hold it."""
+    from ..knowledge.kinds import RUNNER_FIELDS, UNKNOWN
+
+    ident = "easy_pace_s_per_km"
+    meta = given.meta or {}
+    if ident in given.runner or ident in meta.get("unknown_week", []):
+        return
+    field = RUNNER_FIELDS[ident]
+    while True:
+        raw = click.prompt(
+            "The watch's runs are read against your easy pace. Your usual easy pace per"
+            " km (minutes:seconds, e.g. 5:40), or u if you do not know",
+            default="u",
+            show_default=False,
+        )
+        text = raw.strip().lower()
+        try:
+            value = field.coerce(UNKNOWN if text in ("u", "?", "") else text)
+        except ValueError:
+            click.echo("Please answer minutes:seconds from 2:30 to 15:00, or u.")
+            continue
+        if value == UNKNOWN:
+            given.meta = {**meta, "unknown_week": [*meta.get("unknown_week", []), ident]}
+        else:
+            given.runner[ident] = value
+        return
 
 
 def _watch_values(measured) -> dict:
@@ -92,7 +125,7 @@ def _show_result(
     if explain:
         click.echo(render_diagnosis(diagnosis, kb, explain=True, hint=hint), nl=False)
     else:  # what a runner can use at once; the tables are a command away
-        click.echo(render_summary(diagnosis, build_program(diagnosis, kb)), nl=False)
+        click.echo(render_summary(diagnosis, build_program(diagnosis, kb), kb), nl=False)
         click.echo(hint)
     if answers_path is not None:
         click.echo(f"\nYour answers are in {answers_path}.")
@@ -249,6 +282,10 @@ def interview_command(
 
             given = Answers(values={})
         given.runner["name"] = " ".join(name.split())  # one line, as the file keeps it
+    if activities and given is None:
+        from ..answers import Answers
+
+        given = Answers(values={})
     measured = _measured(activities, given, kb)
     save_path = Path(save_file or resume_file or default_save_path(chosen.id))
     engine = engine_of(kb)
@@ -317,7 +354,7 @@ def intake_command(
     chosen = _questionnaire(kb, "coach-intake")
     engine = engine_of(kb)
     given = read_answers(answers_file, kb) if answers_file else Answers(values={})
-    measured = _measured(activities, given, kb)
+    measured = _measured(activities, given, kb, ask=not no_input)
     watched = _watch_values(measured)
     # opened first: a bad database fails before the interview
     with open_store(db_path, create=True) as store:

@@ -4,8 +4,11 @@ full diagnosis (`--explain`) and the printout are a command away."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..diagnosis import Diagnosis
 from ..program import Program
+from .diagnosis_view import watch_lines
 from .safe import printable
 from .terminal import wrap
 
@@ -19,7 +22,7 @@ def _named(findings, limit: int = TOP) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def render_summary(diagnosis: Diagnosis, program: Program) -> str:
+def render_summary(diagnosis: Diagnosis, program: Program, kb: Any) -> str:
     out = ["Your result", "===========", "Coaching guidance, not a medical diagnosis.", ""]
     for flag in diagnosis.red_flags:
         out.append(wrap(f"! {flag.name}: {flag.details.advice}", "", "  "))
@@ -28,7 +31,12 @@ def render_summary(diagnosis: Diagnosis, program: Program) -> str:
         out.append(wrap(f"? Health questions unanswered: {names}.", "", "  "))
     out += [wrap(program.headline), ""]
     if diagnosis.watch is not None:
-        out += [wrap(f"Measured by the watch: {diagnosis.watch['summary']}.", "", "  "), ""]
+        out.append(wrap(f"Measured by the watch: {diagnosis.watch['summary']}.", "", "  "))
+        # what it says against the answers given, and why it was not used, if it was not
+        for line in watch_lines(diagnosis, kb)[1:]:
+            if "answered" in line or line.startswith("not used"):
+                out.append(wrap(f"- {line}", "", "  "))
+        out.append("")
     if diagnosis.defects:
         out.append(wrap(f"Faults most likely: {_named(diagnosis.defects)}.", "", "  "))
     if diagnosis.causes:

@@ -78,6 +78,26 @@ def compare(
     return result
 
 
+# watch runs this far apart in pace measure a runner differently (contact time, cadence
+# and bounce all change with speed)
+PACE_APART = 0.05
+
+
+def pace_caveat(paces: list[float | None]) -> str | None:
+    """A warning when the watch's runs behind the assessments were at clearly different
+    paces (seconds a km), so a change may be only the pace."""
+    from .watch import pace_words
+
+    known = [p for p in paces if p]
+    if len(known) < 2 or max(known) <= min(known) * (1 + PACE_APART):
+        return None
+    return (
+        f"The watch's runs were at different paces ({pace_words(min(known))} to"
+        f" {pace_words(max(known))}): contact time, cadence and bounce change with pace, so"
+        " part of a change in them, or in what they show, may be the pace."
+    )
+
+
 # a fact of a trace that names a conclusion, e.g. "defect heel_strike", -> its kind
 FACT_KINDS = {"red flag": "red_flags", "defect": "defects", "cause": "causes"}
 

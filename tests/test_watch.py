@@ -619,3 +619,33 @@ def test_the_interview_result_shows_a_typed_answer_the_watch_contradicts(tmp_pat
         "- Cadence: 163 spm, over 30 min (answered 140 spm; the measurement is used: more than a"
         " tenth apart, so measure an easy run again to settle it)"
     ) in shown
+
+
+def test_compare_and_progress_warn_when_the_watch_runs_differ_in_pace(tmp_path):
+    db = str(tmp_path / "clients.db")
+    answers = str(CASES / "bouncy-stride.json")
+    for day, speed in ((0, 2.94), (7, 2.6)):  # 5:40/km, then 6:25/km
+        run = write_fit(
+            tmp_path / f"run{day}.fit",
+            steady_run(30, speed=speed),
+            start=START + datetime.timedelta(days=day),
+        )
+        CliRunner().invoke(
+            cli,
+            [
+                "intake",
+                "Nina",
+                "--answers",
+                answers,
+                "--no-input",
+                "--db",
+                db,
+                "--activity",
+                str(run),
+            ],
+        )
+    said = "The watch's runs were at different paces (5:40/km to 6:25/km)"
+    for command in (["compare", "Nina"], ["progress", "Nina"]):
+        result = CliRunner().invoke(cli, [*command, "--db", db])
+        assert result.exit_code == 0, result.output
+        assert said in " ".join(result.output.split())

@@ -129,6 +129,7 @@ def history_command(name, db_path, kb_dir, fmt):
 @format_option
 def compare_command(name, first, second, db_path, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
+    from ..progress import pace_caveat
     from ..render.terminal import table, wrap
     from ..usecases import changes_between, pair_to_compare
 
@@ -186,6 +187,8 @@ def compare_command(name, first, second, db_path, fmt):
         )
     if resolved := named("resolved"):
         click.echo("\n" + wrap(f"Resolved: {'; '.join(resolved)}."))
+    if caveat := pace_caveat([before.diagnosis.watch_pace, after.diagnosis.watch_pace]):
+        click.echo("\n" + wrap(caveat))
     if unchecked := named("not checked"):
         click.echo(
             "\n"

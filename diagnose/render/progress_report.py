@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..progress import ProgressReport, Series
+from ..progress import ProgressReport, Series, pace_caveat
 from .markdown import escape
 from .safe import printable
 from .terminal import table, wrap
@@ -74,6 +74,9 @@ def points(series: Series, width: float, height: float) -> list[tuple[float, flo
 
 def _summary_lines(report: ProgressReport) -> list[str]:
     lines = [WATCH_LEGEND] if any(s.by_watch for s in report.measurements) else []
+    paces = next((s.values for s in report.measurements if s.id == "watch_pace"), ())
+    if caveat := pace_caveat(list(paces)):
+        lines.append(caveat)
     for status, words in (
         ("resolved", "Resolved"),
         ("new", "New since the first assessment"),

@@ -126,15 +126,7 @@ def _plain_runner(given: Any) -> dict[str, Any] | None:
     return {ident: runner[ident] for ident in _RUNNER_ORDER if ident in runner}
 
 
-_RUNNER_ORDER = (
-    "name",
-    "sessions_per_week",
-    "minutes_per_session",
-    "height_cm",
-    "goal_distance_km",
-    "easy_pace_s_per_km",
-    "notes",
-)
+_RUNNER_ORDER = ("name", *RUNNER_FIELDS, "notes")  # as the full check gives them
 
 
 def _plain_meta(given: Any) -> dict[str, Any] | None:

@@ -218,28 +218,39 @@ def _decode(data: bytes, shown: str) -> dict[str, list[dict]]:
     return messages
 
 
-def _windows(messages: Iterable[dict]) -> list[tuple[datetime, datetime, dict]]:
-    found = []
-    for message in messages:
-        start, end = message.get("start_time"), message.get("timestamp")
-        if isinstance(start, datetime) and isinstance(end, datetime):
-            found.append((start, end, message))
-    return found
+class _Windows:
+    """The time windows of laps or sessions (start_time to timestamp), to find the one a
+    record falls in without going through them all for each record."""
 
+    def __init__(self, messages: Iterable[dict]):
+        found = []
+        for message in messages:
+            start, end = message.get("start_time"), message.get("timestamp")
+            if isinstance(start, datetime) and isinstance(end, datetime):
+                found.append((end, start, message))
+        found.sort(key=lambda window: (window[0], window[1]))
+        self._windows = found
+        self._ends = [end for end, _, _ in found]
 
-def _inside(when: datetime, windows: list[tuple[datetime, datetime, dict]]) -> dict | None:
-    for start, end, message in windows:
-        if start <= when <= end:
-            return message
-    return None
+    def __bool__(self) -> bool:
+        return bool(self._windows)
+
+    def at(self, when: datetime) -> dict | None:
+        """The earliest-ending window holding `when` (at a lap's end, that lap rather
+        than the next, which starts there); windows do not overlap in a watch's file."""
+        index = bisect.bisect_left(self._ends, when)
+        if index == len(self._windows):
+            return None
+        _, start, message = self._windows[index]
+        return message if start <= when else None
 
 
 def _records(messages: dict[str, list[dict]], running: list[dict]) -> tuple[list[_Record], float]:
     """The records of the running sessions (all of them when the file names no session),
     each standing for the time to the next one (a pause counts as at most 10 s), with
     the laps marked as other than steady running left out; and the minutes of all."""
-    sessions = _windows(running)
-    laps = _windows(messages.get("lap_mesgs", []))
+    sessions = _Windows(running)
+    laps = _Windows(messages.get("lap_mesgs", []))
     timed = [
         r for r in messages.get("record_mesgs", []) if isinstance(r.get("timestamp"), datetime)
     ]
@@ -248,12 +259,12 @@ def _records(messages: dict[str, list[dict]], running: list[dict]) -> tuple[list
     total = 0.0
     for index, record in enumerate(timed):
         when = record["timestamp"]
-        if sessions and _inside(when, sessions) is None:
+        if sessions and sessions.at(when) is None:
             continue
         after = timed[index + 1]["timestamp"] if index + 1 < len(timed) else when
         seconds = min(max((after - when).total_seconds(), 0.0), LONGEST_RECORD_S) or 1.0
         total += seconds
-        lap = _inside(when, laps)
+        lap = laps.at(when)
         if lap is not None and lap.get("intensity") in NOT_STEADY_LAPS:
             continue
         found.append(_Record(when, seconds, _speed(record), _values(record)))

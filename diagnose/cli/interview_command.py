@@ -84,16 +84,24 @@ def _activity_places(activities) -> str:
     return "".join(f" --activity {shlex.quote(a)}" for a in activities)
 
 
-def _with_watch(diagnosis, engine, values, measured, kb):
-    """The final diagnosis, with what the watch measured said in it (read again against
-    the answers as they now are: an easy pace given in the interview counts)."""
+def _diagnosed(engine, kb, values, runner, questionnaire, source, measured):
+    """The diagnosis of the answers typed, with what the watch measured in them when it
+    was read (against the answers as they now are: an easy pace given in the interview
+    counts)."""
     if measured is None:
-        return diagnosis
+        return engine.run(values, runner, questionnaire, source)
     from ..watch import diagnose_measured, measure
 
-    now = measure(measured[0], values, kb, diagnosis.runner)
-    return diagnose_measured(
-        engine, now.values, diagnosis.runner, diagnosis.questionnaire, diagnosis.source, now
+    now = measure(measured[0], values, kb, runner)
+    return diagnose_measured(engine, now.values, runner, questionnaire, source, now)
+
+
+def _with_watch(diagnosis, engine, values, measured, kb):
+    """An interview's final diagnosis, made again with what the watch measured in it."""
+    if measured is None:
+        return diagnosis
+    return _diagnosed(
+        engine, kb, values, diagnosis.runner, diagnosis.questionnaire, diagnosis.source, measured
     )
 
 
@@ -363,10 +371,9 @@ def intake_command(
         save_path: Path | None = None
         if no_input:
             answers = given
-            diagnosis = engine.run(
-                {**answers.values, **watched}, answers.runner, chosen.id, answers_file
+            diagnosis = _diagnosed(
+                engine, kb, answers.values, answers.runner, chosen.id, answers_file, measured
             )
-            diagnosis = _with_watch(diagnosis, engine, answers.values, measured, kb)
         else:
             save_path = Path(save_file or default_save_path(chosen.id))
             interview = Interview(chosen, kb, engine, given, watched)

@@ -359,7 +359,8 @@ def _week_field(ident: str, name: str, unit: str, low: float, high: float, **mor
     )
 
 
-# The runner's week, asked like observations but stored under "runner" in answers files.
+# The runner's week, asked like observations but stored under "runner" in answers files
+# (in the order the answers file's schema lists them).
 # (A test validates each against the Observation model.)
 RUNNER_FIELDS: dict[str, Observation] = {
     obs.id: obs
@@ -383,20 +384,20 @@ RUNNER_FIELDS: dict[str, Observation] = {
             description="How long a typical run lasts, warm-up included.",
         ),
         _week_field(
-            "goal_distance_km",
-            "Goal race distance",
-            "km",
-            1,
-            250,
-            description="The race you are training for (42.195 for a marathon).",
-        ),
-        _week_field(
             "height_cm",
             "Height",
             "cm",
             100,
             230,
             description="Your height, to put stride length in proportion.",
+        ),
+        _week_field(
+            "goal_distance_km",
+            "Goal race distance",
+            "km",
+            1,
+            250,
+            description="The race you are training for (42.195 for a marathon).",
         ),
         _week_field(
             "easy_pace_s_per_km",

@@ -82,8 +82,22 @@ class Finding:
     id: str
     name: str
     certainty: float
-    because: tuple[Support, ...]
     details: Details = None  # by kind: an exercise's dose..., an advice's text...
+    # how to write the trace (`because`), only when something reads it (a printout,
+    # JSON, --explain): the interview's next question and `kb test` do not
+    trace: Callable[[], tuple[Support, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def because(self) -> tuple[Support, ...]:
+        """The rules that concluded it, counted and strongest first: the HOW trace."""
+        return self.trace() if self.trace is not None else ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy for another process carries the trace, not the way to write it
+        state = dict(self.__dict__)
+        state["because"] = self.because
+        state["trace"] = None
+        return state
 
     @property
     def treats(self) -> list[str]:

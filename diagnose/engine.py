@@ -234,7 +234,7 @@ class _Run(KnowledgeEngine):
 
     kb: KnowledgeBase
     by_id: dict[str, KBRule]
-    premises: dict[str, Any]  # rule id -> its compiled premise certainty
+    premises: dict[str, Any]  # rule id -> its compiled premise certainty (None: 1 once matched)
     tested: set[Key]  # the conclusions some rule tests
 
     @staticmethod
@@ -264,9 +264,13 @@ class _Run(KnowledgeEngine):
 
     def fired(self, rule_id: str, facts: Any) -> None:
         rule = self.by_id[rule_id]
-        premise = self.premises[rule_id](self.answers, self.certainty_of)
-        if premise <= 0:
-            return
+        premise = self.premises[rule_id]
+        if premise is None:
+            premise = 1.0
+        else:
+            premise = premise(self.answers, self.certainty_of)
+            if premise <= 0:
+                return
         key = rule.then.key
         supports = self.support.setdefault(key, {})
         supports[rule_id] = rule.cf * premise
@@ -290,6 +294,20 @@ class _Run(KnowledgeEngine):
             self.retract(self.declared.pop(key))
 
 
+class _Record:
+    """What one run leaves for its findings' traces, which are written only when read:
+    the run's own bookkeeping (the engine starts afresh for the next run)."""
+
+    def __init__(self, engine: _Run, answers: Mapping[str, Any]):
+        self.answers = answers
+        self.certainty = engine.certainty
+        self.support = engine.support
+        self.trace_facts = engine.trace_facts
+        self.measured = dict(engine.measured)
+
+    certainty_of = _Run.certainty_of  # the same reading, of this run's certainties
+
+
 class _QuickRun(QuickRunning, _Run):
     """The same, on runform's quicker matcher, agenda and run loop (experta_compat): what
     runform runs. A differential test holds it to _Run's results."""
@@ -310,7 +328,10 @@ class Engine:
         attributes: dict[str, Any] = {
             "kb": kb,
             "by_id": {r.id: r for r in self.rules},
-            "premises": {r.id: compile_certainty(r.when) for r in self.rules},
+            "premises": {
+                r.id: None if _certain_once_matched(r.when) else compile_certainty(r.when)
+                for r in self.rules
+            },
             "tested": self._tested_conclusions(),
         }
         # the network kept with a cached knowledge base: built for all its rules
@@ -382,22 +403,9 @@ class Engine:
 
     # -- assembling the result
 
-    def _finding(self, engine: _Run, key: Key) -> Finding:
+    def _finding(self, engine: _Run, key: Key, record: _Record) -> Finding:
         namespace, ident = key
         entity = self.kb.entity(namespace, ident)
-        supports = []
-        counted = counted_supports(
-            (engine.by_id[r].group, r, c) for r, c in engine.support[key].items()
-        )
-        for rule_id, contribution in engine.support[key].items():
-            rule = engine.by_id[rule_id]
-            facts = sorted(_described(engine.trace_facts[(key, rule_id)], engine.measured))
-            if rule_id in self._with_unless:
-                facts += self._negations(rule.when, engine)
-            supports.append(
-                Support(rule_id, rule.because, contribution, tuple(facts), rule_id in counted)
-            )
-        supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
         inputs = self._used(engine, key)
         details: Details = None
         treats = sorted(i for ns, i in inputs if ns in ("defect", "cause", "red_flag"))
@@ -418,8 +426,30 @@ class Engine:
         elif namespace == "red_flag":
             details = RedFlagAdvice(entity.advice)
         return Finding(
-            namespace, ident, entity.name, engine.certainty[key], tuple(supports), details
+            namespace,
+            ident,
+            entity.name,
+            engine.certainty[key],
+            details,
+            functools.partial(self._supports, record, key),
         )
+
+    def _supports(self, record: _Record, key: Key) -> tuple[Support, ...]:
+        """A finding's trace: each rule's contribution, the facts it fired on and the
+        `unless` parts that held; the counted ones first, strongest first."""
+        by_id = self._engine.by_id
+        counted = counted_supports((by_id[r].group, r, c) for r, c in record.support[key].items())
+        supports = []
+        for rule_id, contribution in record.support[key].items():
+            rule = by_id[rule_id]
+            facts = sorted(_described(record.trace_facts[(key, rule_id)], record.measured))
+            if rule_id in self._with_unless:
+                facts += self._negations(rule.when, record)
+            supports.append(
+                Support(rule_id, rule.because, contribution, tuple(facts), rule_id in counted)
+            )
+        supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
+        return tuple(supports)
 
     def _used(self, engine: _Run, key: Key) -> set[Key]:
         """The conclusions a finding rests on directly. A companion that follows another
@@ -432,11 +462,11 @@ class Engine:
                     found.add((fact["ns"], fact["id"]))
         return found
 
-    def _negations(self, condition: Any, engine: _Run) -> list[str]:
+    def _negations(self, condition: Any, record: _Record) -> list[str]:
         """Words for the `unless` parts that held, so the trace shows what was not
         established (a `not` matched answers, which the trace already shows)."""
         if isinstance(condition, UnlessOf):
-            if premise_certainty(condition.unless, engine.answers, engine.certainty_of) == 0:
+            if premise_certainty(condition.unless, record.answers, record.certainty_of) == 0:
                 return [f"not established: {_words(condition.unless)}"]
             return []
         if isinstance(condition, NotOf):
@@ -449,7 +479,7 @@ class Engine:
             if isinstance(condition, AnyOf)
             else []
         ):
-            found += self._negations(child, engine)
+            found += self._negations(child, record)
         return found
 
     def _diagnosis(
@@ -465,8 +495,9 @@ class Engine:
             key=lambda k: (-round(engine.certainty[k], 6), k),
         )
         found: dict[str, list[Finding]] = {ns: [] for ns in NAMESPACES}
+        record = _Record(engine, answers)
         for key in established:
-            found[key[0]].append(self._finding(engine, key))
+            found[key[0]].append(self._finding(engine, key, record))
         red_flags = found["red_flag"]
         screen_open = [o for o in self._screen if answers.get(o, UNKNOWN) == UNKNOWN]
         health = RED_FLAG if red_flags else INCOMPLETE if screen_open else CLEAR
@@ -623,6 +654,16 @@ class _Openness:
                 continue
             if obs in self.state_of(rule)[1]:
                 yield rule.id
+
+
+def _certain_once_matched(condition: Any) -> bool:
+    """Whether a premise is certain (1) whenever the network matches it: it reads only
+    answers, which are certain, and the network matched each test it needs (a `not`: an
+    answer known to fail). A conclusion's certainty, or an `unless` (nothing matched),
+    must be worked out."""
+    return all(isinstance(t, ObservationTest) for t in tests(condition)) and not _has_unless(
+        condition
+    )
 
 
 def _has_unless(condition: Any) -> bool:

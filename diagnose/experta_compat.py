@@ -11,7 +11,6 @@ import collections.abc
 import io
 import pickle
 import sys
-import types
 from collections.abc import Mapping
 
 _had_alias = hasattr(collections, "Mapping")
@@ -31,10 +30,12 @@ try:
         Rule,
     )
     from experta.activation import Activation
+    from experta.agenda import Agenda
     from experta.conditionalelement import ConditionalElement
+    from experta.factlist import FactList
     from experta.matchers import ReteMatcher
     from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
-    from experta.matchers.rete.check import FeatureCheck, TypeCheck
+    from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
     from experta.matchers.rete.mixins import NoMemory
     from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
     from experta.matchers.rete.token import Token, TokenInfo
@@ -79,7 +80,7 @@ class QuickDepthStrategy(DepthStrategy):
     key itself."""
 
     def get_key(self, activation):
-        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        facts = sorted([f["__factid__"] for f in activation.facts], reverse=True)
         return (activation.rule.salience, facts)
 
 
@@ -95,8 +96,9 @@ class QuickReteMatcher(ReteMatcher):
        Those children are indexed by the value they expect, so a fact reaches only the
        children that can match it; and the bus node sends a fact only down the branch of
        its own class.
-    4. Tokens are made without re-checking their facts' types and copied only past a
-       passing test; a plain field is tested with one lookup; no per-token logging check.
+    4. Tokens are made without re-checking their facts' types and copied only where a
+       test binds a name in them; a plain field is tested in place; activations are
+       hashed once, from what the terminal node froze; no log lines per token or test.
     All of it lives in this network's own nodes (their classes are swapped for quick
     subclasses once the network is built): experta as published is left untouched, and
     a differential test holds the two to the same results.
@@ -127,12 +129,11 @@ class QuickReteMatcher(ReteMatcher):
             ]
         for node in nodes:
             if isinstance(node, FeatureTesterNode):
-                _index_children(node, self.INDEX_FROM)
+                node._pass_on = _pass_on(node, self.INDEX_FROM)
+            elif isinstance(node, ConflictSetNode):
+                node._matcher = self  # where it reports a change (see _terminal_activate)
         _dispatch_by_type(self.root_node)
-        # Terminal nodes report themselves when they gain or lose an activation.
         self._touched: dict[int, object] = {}
-        for node in self._get_conflict_set_nodes():
-            node._activate = types.MethodType(_reporting(type(node)._activate, self), node)
 
     def changes(self, adding=None, deleting=None):
         for fact in deleting or ():
@@ -157,12 +158,36 @@ class QuickReteMatcher(ReteMatcher):
         self._touched = {}
 
 
+class QuickFactList(FactList):
+    """experta's fact list for facts made by QuickRunning.fact: the same bookkeeping
+    (ids in order, a fact already there not declared again), without validating a
+    schema runform's facts do not have, and without a log line per fact."""
+
+    @staticmethod
+    def _get_fact_id(fact):
+        # what the fact says: its class and fields (its id, kept among them, aside)
+        return (fact.__class__, frozenset(i for i in dict.items(fact) if i[0] != "__factid__"))
+
+    def declare(self, fact):
+        fact_id = self._get_fact_id(fact)
+        if fact_id in self.reference_counter:
+            return None
+        fact.__factid__ = index = self.last_index
+        self[index] = fact
+        self.last_index = index + 1
+        self.added.append(fact)
+        self.reference_counter[fact_id] = 1
+        return fact
+
+
 class QuickRunning:
-    """A KnowledgeEngine mixin for runform's engine: its quick matcher and agenda,
-    experta's run loop without formatting every fired rule's facts for a log line that
-    is never shown (the arguments are built before the logger looks at its level), and
-    the deffacts looked up once per class (experta inspects every member on each
-    reset; runform's never change: just the initial fact)."""
+    """A KnowledgeEngine mixin for runform's engine: its quick matcher, agenda and fact
+    list; experta's run loop without formatting every fired rule's facts for a log line
+    that is never shown (the arguments are built before the logger looks at its level);
+    the deffacts looked up once per class and called without reading their signatures
+    again (experta inspects every member and signature on each reset; runform's never
+    change: just the initial fact, and reset is given no arguments); and facts declared
+    without checking them for patterns (they are made by `fact`, of plain values)."""
 
     __matcher__ = QuickReteMatcher
     __strategy__ = QuickDepthStrategy
@@ -172,6 +197,22 @@ class QuickRunning:
         if "_deffacts" not in cls.__dict__:
             cls._deffacts = super().get_deffacts()
         return cls._deffacts
+
+    def reset(self):
+        self.agenda = Agenda()
+        self.facts = QuickFactList()
+        self.matcher.reset()
+        self.running = False
+        self.declare(*(fact for deffacts in self.get_deffacts() for fact in deffacts()))
+
+    def declare(self, *facts):
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
 
     @staticmethod
     def fact(cls, **fields):
@@ -185,8 +226,8 @@ class QuickRunning:
     def run(self, steps=float("inf")):
         self.running = True
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            added, removed = self.matcher.changes(*self.facts.changes)
+            self.strategy._update_agenda(self.agenda, added, removed)  # no log lines
             activation = self.agenda.get_next()
             if activation is None:
                 break
@@ -214,45 +255,50 @@ def _all_nodes(root) -> list:
 
 # ---------------------------------------------------------------- quick node classes
 
+# experta copies a token at every node it enters, in case the node changes it. Of the
+# network's nodes only a feature tester does, when it binds a name; the others read
+# the token (a join or a `not` makes new tokens of its own, a terminal node freezes
+# it into an activation). So a token is copied only where a binding is added to it.
+
 
 def _one_input_activate(self, token):
-    return self._activate(_copy(token))
+    return self._activate(token)
 
 
 def _left(self, token):
-    return self._activate_left(_copy(token))
+    return self._activate_left(token)
 
 
 def _right(self, token):
-    return self._activate_right(_copy(token))
+    return self._activate_right(token)
 
 
 # The same for nodes with a memory, which note that they were reached (see reset).
 def _one_input_activate_noted(self, token):
     self._used[id(self)] = self
-    return self._activate(_copy(token))
+    return self._activate(token)
 
 
 def _left_noted(self, token):
     self._used[id(self)] = self
-    return self._activate_left(_copy(token))
+    return self._activate_left(token)
 
 
 def _right_noted(self, token):
     self._used[id(self)] = self
-    return self._activate_right(_copy(token))
+    return self._activate_right(token)
 
 
 def _tester_activate(self, token):
-    """FeatureTesterNode.activate: test the fact first and copy the token only when it
-    passes (experta copies it for every node it visits), then hand it on through the
-    node's index when it has one."""
+    """FeatureTesterNode.activate: test the fact, and copy the token only when the test
+    binds a name in it (experta copies it for every node it visits), then hand it on
+    through the node's index when it has one."""
     fact = next(iter(token.data))
     match = self._test(fact)
     if not match:
         return None
-    token = _copy(token)
     if isinstance(match, Mapping):
+        token = _copy(token)
         for key, value in match.items():
             if isinstance(key, tuple):  # negated condition
                 if key[1] in token.context and token.context[key[1]] == value:
@@ -263,17 +309,21 @@ def _tester_activate(self, token):
                 if (False, key) in token.context and token.context[(False, key)] == value:
                     return False
         token.context.update(match)
-    _hand_on(self, token)
+    self._pass_on(token)
     return None
 
 
 class QuickActivation(Activation):
-    """experta's Activation with its hash worked out once (experta hashes the rule, the
-    facts and the context again each time the activation is looked up in a set)."""
+    """experta's Activation with its hash given (experta hashes the rule, the facts and
+    the context again each time the activation is looked up in a set): the same hash,
+    of the frozen facts and context the terminal node has already made."""
 
-    def __init__(self, rule, facts, context):
-        super().__init__(rule, facts, context)
-        self._hash = hash((rule, frozenset(self.facts), frozenset(self.context.items())))
+    def __init__(self, rule, facts, context, hashed):
+        self.rule = rule
+        self.facts = facts  # frozen: nothing changes an activation's facts
+        self.key = None
+        self.context = context
+        self._hash = hashed
 
     def __hash__(self):
         return self._hash
@@ -281,11 +331,26 @@ class QuickActivation(Activation):
     __eq__ = Activation.__eq__
 
 
+def _terminal_activate(self, token):
+    """A terminal node's entry point: it notes that a token reached it (see reset), and
+    reports itself to the matcher when it gains or loses an activation, so that only
+    the nodes that changed are asked for their activations after a firing."""
+    self._used[id(self)] = self
+    _conflict_set_activate(self, token)
+    if self.added or self.removed:
+        self._matcher._touched[id(self)] = self
+
+
 def _conflict_set_activate(self, token):
     """ConflictSetNode._activate, making QuickActivations (the same bookkeeping)."""
-    info = TokenInfo(token.data, token.context)
+    info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+    context = info.context
+    for key in token.context:
+        if type(key) is not str:  # a negated binding: not kept in the activation
+            context = frozenset((k, v) for k, v in context if isinstance(k, str))
+            break
     activation = QuickActivation(
-        self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)}
+        self.rule, info.data, dict(context), hash((self._rule_hash, info.data, context))
     )
     if token.tag is Token.TagType.VALID:
         if info not in self.memory:
@@ -316,6 +381,8 @@ def _quick_class(cls: type, noted: bool) -> type:
         methods: dict = {}
         if issubclass(cls, FeatureTesterNode):
             methods["activate"] = _tester_activate
+        elif issubclass(cls, ConflictSetNode) and noted:
+            methods["activate"] = _terminal_activate
         elif issubclass(cls, OneInputNode):
             methods["activate"] = _one_input_activate_noted if noted else _one_input_activate
         if issubclass(cls, TwoInputNode):
@@ -336,19 +403,48 @@ def _quicken(node, used: dict | None) -> None:
     node.__class__ = _quick_class(type(node), used is not None)
     if used is not None:
         node._used = used
+    if isinstance(node, ConflictSetNode):
+        node._rule_hash = hash(node.rule)  # a rule never changes: hashed once
     if isinstance(node, FeatureTesterNode):
         node._test = _quick_test(node.matcher)
 
 
 def _quick_test(check):
     """A node's test. FeatureCheck on a plain field of a fact (`id`, `value`, `ns`), the
-    usual case, is one lookup: experta splits the name on '__' and logs every test."""
+    usual case, is one lookup: experta splits the name on '__' and logs every test; a
+    literal or a predicate that binds no name is tested in place. A fact bound to a
+    name (`AS.f0 << ...`) is bound without a log line."""
+    if isinstance(check, FactCapture):
+        bind = check.bind
+        return lambda fact: {bind: fact}
     what = getattr(check, "what", None)
     if not (isinstance(check, FeatureCheck) and type(what) is str) or "__" in what:
         return check
     if what.isnumeric():
         return check
     test, expected = check.check, check.expected
+    kind = getattr(test, "__name__", "")
+    if kind == "equal_literal" and expected.__bind__ is None:
+        literal = expected.value
+
+        def equals(fact):
+            try:
+                return literal == fact[what]
+            except (IndexError, KeyError, TypeError):
+                return False
+
+        return equals
+    if kind == "match_predicate" and expected.__bind__ is None:
+        predicate = expected.match
+
+        def satisfies(fact):
+            try:
+                record = fact[what]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return True if predicate(record) else False
+
+        return satisfies
 
     def quick(fact):
         try:
@@ -374,25 +470,19 @@ def _dispatch_by_type(bus) -> None:
         else:
             others.append(child)
 
-    def send(token) -> None:
-        fact = next(iter(token.data))
-        for child in others:
-            child.callback(token)
-        for node in by_type.get(type(fact), ()):
-            _hand_on(node, token)
+    callbacks = [child.callback for child in others]
+    by_type_on = {kind: [node._pass_on for node in nodes] for kind, nodes in by_type.items()}
+    valid, invalid = Token.TagType.VALID, Token.TagType.INVALID
 
-    bus.add = lambda fact: send(QuickToken.valid(fact))
-    bus.remove = lambda fact: send(QuickToken.invalid(fact))
+    def send(fact, tag) -> None:
+        token = tuple.__new__(QuickToken, (tag, {fact}, {}))
+        for callback in callbacks:
+            callback(token)
+        for pass_on in by_type_on.get(type(fact), ()):
+            pass_on(token)
 
-
-def _reporting(activate, matcher):
-    def reporting_activate(node, token):
-        result = activate(node, token)
-        if node.added or node.removed:
-            matcher._touched[id(node)] = node
-        return result
-
-    return reporting_activate
+    bus.add = lambda fact: send(fact, valid)
+    bus.remove = lambda fact: send(fact, invalid)
 
 
 def _literal_field(child) -> str | None:
@@ -409,47 +499,45 @@ def _literal_field(child) -> str | None:
     return None
 
 
-def _index_children(node, threshold: int) -> None:
+def _pass_on(node, threshold: int):
+    """How a tester node hands a passed token to its children: to each in turn, or,
+    when `threshold` or more of them test one field for a literal, through an index on
+    that field's value (only the children that can match get the token)."""
     by_field: dict[str, list] = {}
     for child in node.children:
         field = _literal_field(child)
         if field is not None:
             by_field.setdefault(field, []).append(child)
     indexed = {f: group for f, group in by_field.items() if len(group) >= threshold}
+    in_tables = {id(child) for group in indexed.values() for child in group}
+    others = [child.callback for child in node.children if id(child) not in in_tables]
     if not indexed:
-        return
+
+        def pass_on_to_each(token) -> None:
+            for callback in others:
+                callback(token)
+
+        return pass_on_to_each
     tables = []
     for field, group in indexed.items():
         table: dict = {}
         for child in group:
-            table.setdefault(child.node.matcher.expected.value, []).append(child)
+            table.setdefault(child.node.matcher.expected.value, []).append(child.callback)
         tables.append((field, table))
-    in_tables = {id(child) for group in indexed.values() for child in group}
-    others = [child for child in node.children if id(child) not in in_tables]
 
     def pass_on(token) -> None:
         fact = next(iter(token.data))
-        for child in others:
-            child.callback(token)
+        for callback in others:
+            callback(token)
         for field, table in tables:
             try:
                 targets = table.get(fact.get(field), ())
             except TypeError:  # an unhashable value: no literal can equal it
                 continue
-            for child in targets:
-                child.callback(token)
+            for callback in targets:
+                callback(token)
 
-    node._pass_on = pass_on  # used by _tester_activate, for this node only
-
-
-def _hand_on(node, token) -> None:
-    """A passed token to a tester node's children: through its index when it has one."""
-    pass_on = node.__dict__.get("_pass_on")
-    if pass_on is not None:
-        pass_on(token)
-    else:
-        for child in node.children:
-            child.callback(token)
+    return pass_on
 
 
 # ---------------------------------------------------------------- keeping a network
@@ -494,8 +582,11 @@ REPLACED_IN_SUBCLASSES = {
     OneInputNode: ("activate",),
     TwoInputNode: ("activate_left", "activate_right"),
     BusNode: ("add", "remove"),
-    ConflictSetNode: ("_activate",),
-    Activation: ("__hash__",),
+    ConflictSetNode: ("activate", "_activate"),
+    Activation: ("__init__", "__hash__"),
+    FactCapture: ("__call__",),
+    FactList: ("_get_fact_id", "declare"),
+    KnowledgeEngine: ("reset", "declare", "run"),
 }
 
 __all__ = [

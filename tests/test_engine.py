@@ -128,3 +128,39 @@ def test_open_observations_agrees_with_truth(kb, engine, data):
         assert value == truth(rule.when, given_answers, status)
         assert (value is None) == bool(found)
         assert all(given_answers.get(o, "unknown") == "unknown" for o in found)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_premise_taken_as_certain_is_certain_whenever_its_rule_fires(kb, engine, data):
+    """The engine does not work out the certainty of a premise that reads only answers
+    (no conclusion, no `unless`): the network matched it, so it is 1. Worked out, it is."""
+    from strategies import answers as answer_sets
+
+    from diagnose.logic import premise_certainty
+
+    given_answers = data.draw(answer_sets(kb))
+    diagnosis = engine.run(given_answers)
+    taken_as_certain = [r for r in kb.rules if engine._engine.premises[r.id] is None]
+    assert taken_as_certain  # most rules read answers only
+    for rule in taken_as_certain:
+        if rule.id in diagnosis.fired:
+            assert premise_certainty(rule.when, given_answers, lambda test: 0.0) == 1.0
+
+
+def test_a_trace_is_written_when_read_and_travels_to_another_process(engine):
+    """Traces are written only when something reads them; a diagnosis pickled for
+    another process (a batch worker's result) carries them written out."""
+    import pickle
+
+    diagnosis = engine.run(WEAK)
+    finding = diagnosis.defects[0]
+    assert "because" not in finding.__dict__  # not written yet
+    engine.run({**WEAK, "plank_hold_s": 200, "pain_sharp": "yes"})  # the engine runs on
+    expected = engine.run(WEAK).to_dict()
+    assert diagnosis.to_dict() == expected  # written later, of its own run
+    copy = pickle.loads(pickle.dumps(engine.run(WEAK)))
+    assert copy.to_dict() == expected
+    assert all(f.trace is None and f.because for f in copy.findings())

@@ -7,7 +7,6 @@ and compiles its engine once); results come back in the order of the files.
 from __future__ import annotations
 
 import gc
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +114,8 @@ _worker: tuple[KnowledgeBase, Engine] | None = None
 
 
 def _start_worker(root: str) -> None:
+    import signal  # a worker's only (not imported for a single file)
+
     global _worker
     # Ctrl-C reaches every process of the terminal's group: the parent stops the batch
     # and says so; a worker printing its own KeyboardInterrupt traceback would only add noise

@@ -6,6 +6,7 @@ so `runform --help` starts fast.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -35,10 +36,40 @@ class ReportedError(click.ClickException):
         click.echo(f"Error: {printable(self.message)}", err=True)
 
 
+# Each command and the module it lives in, imported only when it is used (or when the
+# help lists them all): `runform diagnose` does not load the interview or the records.
+COMMANDS = {
+    "clients": "clients_command:clients_command",
+    "compare": "clients_command:compare_command",
+    "diagnose": "diagnose_command:diagnose_command",
+    "export": "clients_command:export_command",
+    "history": "clients_command:history_command",
+    "import": "clients_command:import_command",
+    "intake": "interview_command:intake_command",
+    "interview": "interview_command:interview_command",
+    "kb": "kb_command:kb_group",
+    "program": "program_command:program_command",
+    "progress": "clients_command:progress_command",
+}
+
+
 class RunformGroup(click.Group):
-    """Every error reaches the terminal as `Error: …` with its user text (file names,
-    answers, keys) made harmless: no escape sequence gets to set a title, clear the
-    screen or write the clipboard."""
+    """runform's commands, loaded when used (see COMMANDS). Every error reaches the
+    terminal as `Error: …` with its user text (file names, answers, keys) made
+    harmless: no escape sequence gets to set a title, clear the screen or write the
+    clipboard."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        if command.name != cmd_name:
+            raise RuntimeError(f"COMMANDS[{cmd_name!r}] is the command {command.name!r}")
+        return command
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -75,18 +106,6 @@ def cli() -> None:
     system: technique defects, their root causes, and the mobility, activation,
     strength and technique work that treats them.
     """
-
-
-from . import (  # noqa: E402  (commands register on `cli`)
-    clients_command,
-    diagnose_command,
-    interview_command,
-    kb_command,
-    program_command,
-)
-
-for _module in (diagnose_command, interview_command, clients_command, kb_command, program_command):
-    _module.register(cli)
 
 
 def main() -> None:

@@ -294,15 +294,3 @@ def import_command(file, db_path, kb_dir):
     with open_store(db_path, create=True) as store:
         name, added, skipped = store.import_client(name, items)
     click.echo(f"{name}: {_count(added, 'assessment')} imported, {skipped} already there.")
-
-
-def register(cli: click.Group) -> None:
-    for command in (
-        clients_command,
-        history_command,
-        compare_command,
-        progress_command,
-        export_command,
-        import_command,
-    ):
-        cli.add_command(command)

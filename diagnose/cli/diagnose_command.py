@@ -129,7 +129,3 @@ def _write_outcomes(results, fmt: str, batch: bool, problems: list[str], later: 
     if fmt == "json" and batch:
         click.echo("\n]")
     return bad
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(diagnose_command)

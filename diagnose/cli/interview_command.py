@@ -402,8 +402,3 @@ def intake_command(
     if not no_input or printout:
         _printout(diagnosis, kb, printout, [*reads, save_path])
     unused_activities(measured[0] if measured else None)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(interview_command)
-    cli.add_command(intake_command)

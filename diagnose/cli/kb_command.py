@@ -83,7 +83,3 @@ def test_command(kb_dir: str | None, verbose: bool) -> None:
     if failed or failed_cases:
         raise RunformError(summary)
     click.echo(summary)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(kb_group)

@@ -125,7 +125,3 @@ def program_command(
         who = f" for {program.runner_name}" if program.runner_name else ""
         click.echo(printable(f"Wrote the program{who} to {output} ({fmt})."), err=True)
     unused_activities(watch)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(program_command)

@@ -11,7 +11,6 @@ import collections.abc
 import io
 import pickle
 import sys
-from collections.abc import Mapping
 
 _had_alias = hasattr(collections, "Mapping")
 if not _had_alias:
@@ -37,7 +36,12 @@ try:
     from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
     from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
     from experta.matchers.rete.mixins import NoMemory
-    from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
+    from experta.matchers.rete.nodes import (
+        BusNode,
+        ConflictSetNode,
+        FeatureTesterNode,
+        OrdinaryMatchNode,
+    )
     from experta.matchers.rete.token import Token, TokenInfo
     from experta.strategies import DepthStrategy
 finally:
@@ -289,6 +293,44 @@ def _right_noted(self, token):
     return self._activate_right(token)
 
 
+def _join_left(self, token):
+    self._used[id(self)] = self
+    _join(self, token, self.left_memory, self.right_memory, True)
+
+
+def _join_right(self, token):
+    self._used[id(self)] = self
+    _join(self, token, self.right_memory, self.left_memory, False)
+
+
+def _join(self, token, memory, other_memory, from_left: bool) -> None:
+    """OrdinaryMatchNode's activation (experta's, step for step) without a log line per
+    match or re-checking the facts of each token it makes."""
+    context = token.context
+    info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(context.items())))
+    if token.tag is Token.TagType.VALID:
+        memory.append(info)
+    else:
+        try:
+            memory.remove(info)
+        except ValueError:  # as experta has it
+            pass
+    for other_data, other_items in other_memory:
+        other_context = dict(other_items)
+        if from_left:
+            match = self.matcher(context, other_context)
+        else:
+            match = self.matcher(other_context, context)
+        if match:
+            joined = {k: v for k, v in context.items() if isinstance(k, str)}
+            for k, v in other_context.items():
+                if not isinstance(k, tuple):  # negated values are not needed further
+                    joined[k] = v
+            new = tuple.__new__(QuickToken, (token.tag, token.data | other_data, joined))
+            for child in self.children:
+                child.callback(new)
+
+
 def _tester_activate(self, token):
     """FeatureTesterNode.activate: test the fact, and copy the token only when the test
     binds a name in it (experta copies it for every node it visits), then hand it on
@@ -297,7 +339,7 @@ def _tester_activate(self, token):
     match = self._test(fact)
     if not match:
         return None
-    if isinstance(match, Mapping):
+    if match is not True:  # bindings (a mapping): the token is copied to hold them
         token = _copy(token)
         for key, value in match.items():
             if isinstance(key, tuple):  # negated condition
@@ -385,7 +427,10 @@ def _quick_class(cls: type, noted: bool) -> type:
             methods["activate"] = _terminal_activate
         elif issubclass(cls, OneInputNode):
             methods["activate"] = _one_input_activate_noted if noted else _one_input_activate
-        if issubclass(cls, TwoInputNode):
+        if issubclass(cls, OrdinaryMatchNode) and noted:
+            methods["activate_left"] = _join_left
+            methods["activate_right"] = _join_right
+        elif issubclass(cls, TwoInputNode):
             methods["activate_left"] = _left_noted if noted else _left
             methods["activate_right"] = _right_noted if noted else _right
         if issubclass(cls, ConflictSetNode):
@@ -583,6 +628,7 @@ REPLACED_IN_SUBCLASSES = {
     TwoInputNode: ("activate_left", "activate_right"),
     BusNode: ("add", "remove"),
     ConflictSetNode: ("activate", "_activate"),
+    OrdinaryMatchNode: ("activate_left", "activate_right"),
     Activation: ("__init__", "__hash__"),
     FactCapture: ("__call__",),
     FactList: ("_get_fact_id", "declare"),

@@ -544,10 +544,14 @@ def _literal_field(child) -> str | None:
     return None
 
 
+_MISSING = object()  # a field the fact does not have: equal to no literal
+
+
 def _pass_on(node, threshold: int):
     """How a tester node hands a passed token to its children: to each in turn, or,
     when `threshold` or more of them test one field for a literal, through an index on
-    that field's value (only the children that can match get the token)."""
+    that field's value: only the children whose literal the value is get the token, and
+    they hand it straight on (their test, which binds nothing, is the lookup itself)."""
     by_field: dict[str, list] = {}
     for child in node.children:
         field = _literal_field(child)
@@ -567,7 +571,7 @@ def _pass_on(node, threshold: int):
     for field, group in indexed.items():
         table: dict = {}
         for child in group:
-            table.setdefault(child.node.matcher.expected.value, []).append(child.callback)
+            table.setdefault(child.node.matcher.expected.value, []).append(child.node)
         tables.append((field, table))
 
     def pass_on(token) -> None:
@@ -576,11 +580,11 @@ def _pass_on(node, threshold: int):
             callback(token)
         for field, table in tables:
             try:
-                targets = table.get(fact.get(field), ())
+                passed = table.get(fact.get(field, _MISSING), ())
             except TypeError:  # an unhashable value: no literal can equal it
                 continue
-            for callback in targets:
-                callback(token)
+            for tester in passed:
+                tester._pass_on(token)
 
     return pass_on
 

@@ -234,7 +234,9 @@ class _Run(KnowledgeEngine):
 
     kb: KnowledgeBase
     by_id: dict[str, KBRule]
-    premises: dict[str, Any]  # rule id -> its compiled premise certainty (None: 1 once matched)
+    # rule id -> what it concludes, its certainty factor, and its premise's certainty
+    # compiled (None: a premise of answers only, certain once the network matched it)
+    firing: dict[str, tuple[Key, float, Any]]
     tested: set[Key]  # the conclusions some rule tests
 
     @staticmethod
@@ -263,21 +265,16 @@ class _Run(KnowledgeEngine):
         return cf if cf >= THRESHOLD else 0.0
 
     def fired(self, rule_id: str, facts: Any) -> None:
-        rule = self.by_id[rule_id]
-        premise = self.premises[rule_id]
-        if premise is None:
-            premise = 1.0
-        else:
+        key, cf, premise = self.firing[rule_id]
+        if premise is not None:
             premise = premise(self.answers, self.certainty_of)
             if premise <= 0:
                 return
-        key = rule.then.key
+            cf *= premise
         supports = self.support.setdefault(key, {})
-        supports[rule_id] = rule.cf * premise
+        supports[rule_id] = cf
         self.trace_facts.setdefault((key, rule_id), []).extend(facts)
-        if len(supports) == 1:
-            cf = supports[rule_id]
-        else:
+        if len(supports) > 1:
             by_id = self.by_id
             counted = counted_supports((by_id[r].group, r, c) for r, c in supports.items())
             cf = combine(list(counted.values()))
@@ -328,8 +325,12 @@ class Engine:
         attributes: dict[str, Any] = {
             "kb": kb,
             "by_id": {r.id: r for r in self.rules},
-            "premises": {
-                r.id: None if _certain_once_matched(r.when) else compile_certainty(r.when)
+            "firing": {
+                r.id: (
+                    r.then.key,
+                    r.cf,
+                    None if _certain_once_matched(r.when) else compile_certainty(r.when),
+                )
                 for r in self.rules
             },
             "tested": self._tested_conclusions(),

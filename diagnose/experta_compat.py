@@ -236,9 +236,12 @@ class QuickRunning:
             if activation is None:
                 break
             steps -= 1
-            activation.rule(
-                self, **{k: v for k, v in activation.context.items() if not k.startswith("__")}
-            )
+            rule = activation.rule
+            context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
+            if rule._wrapped_self is None and not rule._wrapped_args:
+                rule._wrapped(self, **context)  # what the rule's __call__ comes to
+            else:
+                rule(self, **context)
         self.running = False
 
 

@@ -296,7 +296,7 @@ class _Record:
     the run's own bookkeeping (the engine starts afresh for the next run)."""
 
     def __init__(self, engine: _Run, answers: Mapping[str, Any]):
-        self.answers = answers
+        self.answers = dict(answers)  # as they were: a trace written later says the same
         self.certainty = engine.certainty
         self.support = engine.support
         self.trace_facts = engine.trace_facts

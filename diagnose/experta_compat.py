@@ -169,19 +169,24 @@ class QuickFactList(FactList):
 
     @staticmethod
     def _get_fact_id(fact):
-        # what the fact says: its class and fields (its id, kept among them, aside)
-        return (fact.__class__, frozenset(i for i in dict.items(fact) if i[0] != "__factid__"))
+        # what the fact says: its class and fields, its special keys (`__factid__`,
+        # kept among them) aside, as experta has it
+        return (fact.__class__, frozenset(i for i in dict.items(fact) if not _special(i[0])))
 
     def declare(self, fact):
         fact_id = self._get_fact_id(fact)
-        if fact_id in self.reference_counter:
+        if not self.duplication and fact_id in self.reference_counter:
             return None
         fact.__factid__ = index = self.last_index
         self[index] = fact
         self.last_index = index + 1
         self.added.append(fact)
-        self.reference_counter[fact_id] = 1
+        self.reference_counter[fact_id] += 1
         return fact
+
+
+def _special(key) -> bool:
+    return isinstance(key, str) and key.startswith("__") and key.endswith("__")
 
 
 class QuickRunning:
@@ -190,8 +195,9 @@ class QuickRunning:
     that is never shown (the arguments are built before the logger looks at its level);
     the deffacts looked up once per class and called without reading their signatures
     again (experta inspects every member and signature on each reset; runform's never
-    change: just the initial fact, and reset is given no arguments); and facts declared
-    without checking them for patterns (they are made by `fact`, of plain values)."""
+    change: just the initial fact; a reset given arguments for them is experta's own);
+    and facts declared without checking them for patterns (they are made by `fact`, of
+    plain values)."""
 
     __matcher__ = QuickReteMatcher
     __strategy__ = QuickDepthStrategy
@@ -202,12 +208,15 @@ class QuickRunning:
             cls._deffacts = super().get_deffacts()
         return cls._deffacts
 
-    def reset(self):
+    def reset(self, **kwargs):
+        if kwargs:
+            return super().reset(**kwargs)
         self.agenda = Agenda()
         self.facts = QuickFactList()
         self.matcher.reset()
-        self.running = False
         self.declare(*(fact for deffacts in self.get_deffacts() for fact in deffacts()))
+        self.running = False
+        return None
 
     def declare(self, *facts):
         last = None
@@ -477,7 +486,7 @@ def _quick_test(check):
 
         def equals(fact):
             try:
-                return literal == fact[what]
+                return True if literal == fact[what] else False
             except (IndexError, KeyError, TypeError):
                 return False
 
@@ -534,20 +543,24 @@ def _dispatch_by_type(bus) -> None:
 
 
 def _literal_field(child) -> str | None:
-    """The field a child node tests for equality with a literal, or None."""
+    """The field a child node tests for equality with a literal, or None. Only a literal
+    a lookup finds exactly when `==` holds is indexed: hashable, and equal to itself (a
+    dict finds NaN by identity, where NaN == NaN is false)."""
     check = child.node.matcher if isinstance(child.node, FeatureTesterNode) else None
-    if (
+    if not (
         isinstance(check, FeatureCheck)
         and getattr(check.check, "__name__", "") == "equal_literal"
         and check.expected.__bind__ is None
         and isinstance(check.what, str)
         and "__" not in check.what
     ):
-        return check.what
-    return None
-
-
-_MISSING = object()  # a field the fact does not have: equal to no literal
+        return None
+    literal = check.expected.value
+    try:
+        hash(literal)
+    except TypeError:
+        return None
+    return check.what if literal == literal else None
 
 
 def _pass_on(node, threshold: int):
@@ -582,9 +595,9 @@ def _pass_on(node, threshold: int):
         for callback in others:
             callback(token)
         for field, table in tables:
-            try:
-                passed = table.get(fact.get(field, _MISSING), ())
-            except TypeError:  # an unhashable value: no literal can equal it
+            try:  # as the test reads it (a field's default included)
+                passed = table.get(fact[field], ())
+            except (IndexError, KeyError, TypeError):  # not there, or unhashable
                 continue
             for tester in passed:
                 tester._pass_on(token)

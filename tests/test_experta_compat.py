@@ -49,6 +49,38 @@ def test_two_rule_engine_chains():
     assert fired == ["first", "second"]
 
 
+def test_an_indexed_literal_matches_as_experta_s_own_test_does():
+    """runform's quick network finds a fact's literal through an index, not by testing
+    each: it must match what experta's `==` matches, no more (NaN equals nothing, not
+    even itself; a missing field equals no literal; 1, 1.0 and True are equal)."""
+    from diagnose.experta_compat import AS, QuickRunning
+
+    class Thing(Fact):
+        pass
+
+    nan = float("nan")  # the same object in the rule and the fact: a dict finds it
+    literals = [nan, 1, 2, 3, 4, "yes", None]
+
+    def engine(base):
+        def rule(literal):
+            return Rule(AS.f << Thing(x=literal))(lambda self, f: self.log.append(repr(literal)))
+
+        rules = {f"r{i}": rule(literal) for i, literal in enumerate(literals)}
+        return type("Things", (base,), rules)()
+
+    quick_base = type("Quick", (QuickRunning, KnowledgeEngine), {})
+    for fact in [{"x": nan}, {}, {"x": 1.0}, {"x": True}, {"x": "yes"}, {"x": None}]:
+        fired = []
+        for base in (KnowledgeEngine, quick_base):
+            made = engine(base)
+            made.log = []
+            made.reset()
+            made.declare(Thing(**fact))
+            made.run()
+            fired.append(sorted(made.log))
+        assert fired[0] == fired[1], fact
+
+
 def test_alias_is_taken_away_again():
     assert not hasattr(collections, "Mapping")
 

@@ -33,6 +33,24 @@ def test_help_lists_the_commands(tmp_path):
         assert command in done.stdout
 
 
+def test_a_mistyped_command_gets_the_close_one_suggested():
+    """Commands are loaded when used; a typo is still met with the command it is close
+    to (click 8.4 and later suggest one), and every command in the table is the command
+    of that name."""
+    import click
+    from click.testing import CliRunner
+
+    from diagnose.cli import COMMANDS, cli
+
+    result = CliRunner().invoke(cli, ["diagnos", "x.json"])
+    assert result.exit_code == 2
+    assert "No such command 'diagnos'" in result.output
+    if hasattr(click.exceptions, "NoSuchCommand"):
+        assert "Did you mean 'diagnose'?" in result.output
+    context = click.Context(cli)
+    assert [cli.get_command(context, name).name for name in COMMANDS] == list(COMMANDS)
+
+
 def test_every_command_is_documented_in_the_readme():
     """The sqlite-utils habit: a command the README does not mention is a bug."""
     import click

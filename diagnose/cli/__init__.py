@@ -62,6 +62,17 @@ class RunformGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # click (8.4 and later) suggests a command close to a mistyped one, from
+            # the commands it holds: runform's are in COMMANDS until they are used
+            no_such = getattr(click.exceptions, "NoSuchCommand", None)
+            if no_such is not None and isinstance(exc, no_such) and not exc.possibilities:
+                raise no_such(exc.command_name, possibilities=COMMANDS, ctx=ctx) from None
+            raise
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None

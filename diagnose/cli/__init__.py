@@ -1,7 +1,8 @@
 """The click command line: parses options, calls the library, maps errors to exit codes.
 
-Heavy modules (experta, pydantic, the knowledge base) are imported inside the commands,
-so `runform --help` starts fast.
+Each command's module is imported when the command runs (COMMANDS), and heavy modules
+(experta, pydantic, the knowledge base) inside the commands, so `runform --help` and
+each command start fast.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ class QuickFactList(FactList):
     def _get_fact_id(fact):
         # what the fact says: its class and fields, its special keys (`__factid__`,
         # kept among them) aside, as experta has it
-        return (fact.__class__, frozenset(i for i in dict.items(fact) if not _special(i[0])))
+        return (fact.__class__, frozenset(i for i in dict.items(fact) if not Fact.is_special(i[0])))
 
     def declare(self, fact):
         fact_id = self._get_fact_id(fact)
@@ -183,10 +183,6 @@ class QuickFactList(FactList):
         self.added.append(fact)
         self.reference_counter[fact_id] += 1
         return fact
-
-
-def _special(key) -> bool:
-    return isinstance(key, str) and key.startswith("__") and key.endswith("__")
 
 
 class QuickRunning:

@@ -70,6 +70,11 @@ def parse_answers(data: Any, kb: KnowledgeBase, source: str) -> Answers:
             values[obs_id] = obs.coerce(value)
         except ValueError as exc:
             problems.append(f"{source}: answers.{cut(obs_id)}: {exc}")
+    if top is not None and top[0] is not None and top[0] not in kb.questionnaires:
+        problems.append(
+            f"{source}: questionnaire: unknown questionnaire '{cut(top[0])}'"
+            + suggest(top[0], kb.questionnaires)
+        )
     if problems or top is None:
         raise RunformError(problems[0], problems)
     questionnaire, runner, meta = top

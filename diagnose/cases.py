@@ -65,6 +65,8 @@ class Expectations(Strict):
     at_most: list[Expected] = Field(default_factory=list)
     planned: list[Id] = Field(default_factory=list)
     not_planned: list[Id] = Field(default_factory=list)
+    # in the printout's later steps: prescribed, and waiting for something first
+    later: list[Id] = Field(default_factory=list)
     nowhere: list[Id] = Field(default_factory=list)
     advice: list[Id] = Field(default_factory=list)
 
@@ -142,7 +144,7 @@ def _unknown_ids(kb: KnowledgeBase, expect: Expectations, shown: str) -> list[st
                     f"{shown}: {field_name}: unknown {namespace.replace('_', ' ')}"
                     f" '{ident}'{suggest(ident, known)}"
                 )
-    for field_name in ("planned", "not_planned", "nowhere", "advice"):
+    for field_name in ("planned", "not_planned", "later", "nowhere", "advice"):
         for ident in getattr(expect, field_name):
             if ident not in kb.prescriptions:
                 problems.append(
@@ -188,6 +190,10 @@ def judge(expect: Expectations, diagnosis: Diagnosis, program: Program) -> list[
     for ident in expect.not_planned:
         if ident in planned:
             failures.append(f"{ident} is planned in the week")
+    later = {step.exercise for step in program.later}
+    for ident in expect.later:
+        if ident not in later:
+            failures.append(f"{ident} is not among the later steps")
     anywhere = appearing(diagnosis, program)
     for ident in expect.nowhere:
         if ident in anywhere:

@@ -608,15 +608,28 @@ def _tuple_again(cls, items):
     return tuple.__new__(cls, items)
 
 
+def _fact_again(cls, items):
+    # the values were frozen when the pattern was made: put them back as they are
+    # (pickle's default sets each item through Fact.__setitem__, which freezes it again)
+    fact = cls.__new__(cls)
+    dict.update(fact, items)
+    return fact
+
+
 class _NetworkPickler(pickle.Pickler):
     """Pickles a network as experta built it. experta's conditional elements (rules,
     patterns, constraints) are tuples whose __new__ takes the items one by one, and its
     feature checks hold a function made when they were: both are kept as what makes
-    them again."""
+    them again. Patterns (facts) are dicts whose values experta froze: they are read
+    back without freezing them again, and without the hash a fact keeps once asked for
+    it (a string's hash changes from one process to the next)."""
 
     def reducer_override(self, obj):
         if isinstance(obj, FeatureCheck):
             return (FeatureCheck, (obj.what, obj.how))
+        if isinstance(obj, Fact):
+            state = {name: value for name, value in vars(obj).items() if name != "_hash"}
+            return (_fact_again, (type(obj), dict(obj)), state or None)
         if isinstance(obj, ConditionalElement):
             return (_tuple_again, (type(obj), tuple(obj)), getattr(obj, "__dict__", None) or None)
         return NotImplemented

@@ -98,6 +98,38 @@ def pace_caveat(paces: list[float | None]) -> str | None:
     )
 
 
+def method_caveat(names: list[str]) -> str | None:
+    """A warning when measurements were taken one way at one assessment and another way
+    at another (the watch, then typed in, or the reverse): a watch's figure over steady
+    running and a count by hand differ, so a change may be only the method."""
+    if not names:
+        return None
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    one = len(names) == 1
+    return (
+        f"{listed[0].upper()}{listed[1:]} came from the watch at one assessment and "
+        f"{'was' if one else 'were'} typed in at another: a "
+        f"watch and a count by hand can differ, so part of a change in {'it' if one else 'them'}, "
+        f"or in what {'it shows' if one else 'they show'} (such as a resolved low cadence), may "
+        f"be the way {'it was' if one else 'they were'} measured. Measure "
+        f"{'it' if one else 'them'} the same way each time."
+    )
+
+
+def measured_differently(series: list[tuple[str, list[tuple[Any, bool]]]]) -> list[str]:
+    """Names of the measurements known at two or more assessments, from the watch at some
+    and typed in at others: (name, [(value, by the watch) at each assessment])."""
+    return [
+        name
+        for name, taken in series
+        if len({by_watch for value, by_watch in taken if _known(value)}) > 1
+    ]
+
+
+def _known(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 # a fact of a trace that names a conclusion, e.g. "defect heel_strike", -> its kind
 FACT_KINDS = {"red flag": "red_flags", "defect": "defects", "cause": "causes"}
 
@@ -206,10 +238,12 @@ def progress_report(
     rules as `compare`), and each measurement or test result given (`measured`: id ->
     (name, unit), in the knowledge base's order)."""
     first, last = assessments[0].diagnosis, assessments[-1].diagnosis
+    # one assessment: nothing to compare with yet, so no status (not "persisting")
     statuses = {
         (kind, change.id): change.status
         for kind, changes in compare(first, last, assessments[-1].answers).items()
         for change in changes
+        if len(assessments) > 1
     }
     findings = []
     for kind in KINDS:

@@ -15,9 +15,15 @@ from .answers import Answers, parse_answers
 from .diagnosis import Diagnosis
 from .errors import RunformError
 from .knowledge import KnowledgeBase
-from .progress import Change, compare
+from .progress import Change, compare, measured_differently
 from .store import Assessment, ClientSummary, Store
-from .watch import WatchSummary, diagnose_answers, diagnose_measured, kept_measurements
+from .watch import (
+    MEASURES,
+    WatchSummary,
+    diagnose_answers,
+    diagnose_measured,
+    kept_measurements,
+)
 
 
 @dataclass
@@ -85,6 +91,23 @@ def pair_to_compare(
 def changes_between(before: Assessment, after: Assessment) -> dict[str, list[Change]]:
     """What resolved, persists and is new, by kind (defects, causes, red flags)."""
     return compare(before.diagnosis, after.diagnosis, after.answers)
+
+
+def measured_differently_between(before: Assessment, after: Assessment) -> list[str]:
+    """The watch's measurements taken by the watch at one of the two assessments and
+    typed in at the other."""
+    return measured_differently(
+        [
+            (
+                words,
+                [
+                    (a.answers.get(ident), ident in a.diagnosis.watch_values)
+                    for a in (before, after)
+                ],
+            )
+            for ident, (*_, words) in MEASURES.items()
+        ]
+    )
 
 
 def stored_answers(store: Store, name: str, number: int | None, kb: KnowledgeBase) -> Answers:

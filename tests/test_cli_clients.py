@@ -422,6 +422,15 @@ def test_import_refuses_a_different_assessment_at_the_same_time(cli_runner, db, 
     assert result.exit_code == 1 and "does not follow from its own answers" in result.output
 
 
+def test_a_progress_report_of_one_assessment_gives_no_status(cli_runner, db):
+    """Nothing to compare with yet: no finding is called persisting, resolved or new."""
+    intake(cli_runner, db, "Marc", "marc-intake-1.json")
+    data = json.loads(run(cli_runner, "progress", "Marc", "--db", db, "--format", "json").output)
+    assert data["findings"] and all(f["status"] == "" for f in data["findings"])
+    text = run(cli_runner, "progress", "Marc", "--db", db).output
+    assert "persisting" not in text and "Resolved" not in text
+
+
 def test_a_progress_report_across_all_assessments(cli_runner, db, tmp_path):
     third = json.loads((EXAMPLES / "marc-intake-2.json").read_text())
     third["answers"].update(cadence_spm=172, plank_hold_s=80, calf_raise_reps=30)

@@ -3,7 +3,10 @@
 import collections
 import dataclasses
 import inspect
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,6 +171,43 @@ def test_a_network_read_back_has_runform_s_quick_nodes(engine_from_image):
     nodes = _all_nodes(engine_from_image._engine.matcher.root_node)
     assert len(nodes) > 500
     assert all(type(node).__name__.startswith("Quick") for node in nodes[1:])
+
+
+def test_a_network_read_back_has_the_patterns_experta_built(kb):
+    """The rules' patterns come back equal, with their values as experta froze them and
+    hashed as this process hashes them: the image is made by another process, whose
+    string hashes differ, and a fact keeps its hash once asked for it."""
+    made_elsewhere = subprocess.run(
+        [sys.executable, "-c", MAKE_IMAGE],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "1"},
+    ).stdout
+    built = Engine(kb, quick=False)._engine
+    read_back = Engine(dataclasses.replace(kb, network=made_elsewhere))._engine
+
+    def patterns(engine) -> list:
+        rules = [n.rule for n in _all_nodes(engine.matcher.root_node) if hasattr(n, "rule")]
+        return [pattern for rule in rules for pattern in rule if isinstance(pattern, Fact)]
+
+    def described(found: list) -> list:
+        # (a predicate's repr names its object's address)
+        return sorted(
+            (re.sub(r"0x[0-9a-f]+", "", repr(p)), [type(v).__name__ for v in p.values()])
+            for p in found
+        )
+
+    made, kept = patterns(built), patterns(read_back)
+    assert len(kept) > 200 and described(kept) == described(made)
+    assert all(hash(pattern) == hash(frozenset(pattern.items())) for pattern in kept)
+
+
+MAKE_IMAGE = """
+import sys
+from diagnose.engine import network_image
+from diagnose.knowledge import load_kb
+sys.stdout.buffer.write(network_image(load_kb()))
+"""
 
 
 def test_the_cached_knowledge_base_keeps_its_network(tmp_path, monkeypatch):

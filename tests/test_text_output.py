@@ -79,3 +79,26 @@ def test_combined_certainty_keeps_the_signs(kb, engine):
                     assert "−" in combined and "+" in combined, combined
                     return
     pytest.skip("no example mixes positive and negative evidence on a kept conclusion")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_red_flag_still_names_the_unanswered_health_questions_and_gives_no_go_ahead(
+    kb, engine, fmt
+):
+    """Numbness, a strong runner, chest pain never answered: the clinician should hear of
+    the open question too, and passed tests are not read as 'ready for load'."""
+    from diagnose.render.markdown import render_diagnosis as render_diagnosis_markdown
+
+    values = {
+        "numbness": "yes",
+        "chest_pain": "unknown",
+        "single_leg_squat_wobble": 0,
+        "calf_raise_reps": 30,
+    }
+    diagnosis = engine.run(values, {}, "coach-intake")
+    assert diagnosis.red_flags and "chest_pain" in diagnosis.screen_open
+    render = render_diagnosis if fmt == "text" else render_diagnosis_markdown
+    said = " ".join(render(diagnosis, kb).split())
+    assert "Health questions also unanswered" in said and "Chest pain" in said
+    assert "Ready for load" not in said
+    assert "Tests passed, for once a clinician has cleared you: Calf capacity" in said

@@ -649,3 +649,33 @@ def test_compare_and_progress_warn_when_the_watch_runs_differ_in_pace(tmp_path):
         result = CliRunner().invoke(cli, [*command, "--db", db])
         assert result.exit_code == 0, result.output
         assert said in " ".join(result.output.split())
+
+
+def test_compare_and_progress_warn_when_a_measurement_changed_method(tmp_path):
+    """Typed 158 spm, then 166 from the watch: the low cadence that goes is not called
+    progress without saying the method changed; the same method twice says nothing."""
+    db = str(tmp_path / "clients.db")
+    answers = str(CASES / "bouncy-stride.json")
+    run = write_fit(tmp_path / "run.fit", steady_run(30, cadence=166))
+    for extra in ([], ["--activity", str(run)]):
+        result = CliRunner().invoke(
+            cli, ["intake", "Nina", "--answers", answers, "--no-input", "--db", db, *extra]
+        )
+        assert result.exit_code == 0, result.output
+    # (the run also measured contact time, step length and bounce, typed in before)
+    said = (
+        "Cadence, ground contact time, step length and vertical oscillation came from the"
+        " watch at one assessment and were typed in at another"
+    )
+    for command in (["compare", "Nina"], ["progress", "Nina"]):
+        result = CliRunner().invoke(cli, [*command, "--db", db])
+        assert result.exit_code == 0, result.output
+        assert said in " ".join(result.output.split()), result.output
+    same = str(tmp_path / "same.db")
+    for _ in range(2):
+        CliRunner().invoke(
+            cli, ["intake", "Nina", "--answers", answers, "--no-input", "--db", same]
+        )
+    for command in (["compare", "Nina"], ["progress", "Nina"]):
+        result = CliRunner().invoke(cli, [*command, "--db", same])
+        assert "came from the watch" not in result.output

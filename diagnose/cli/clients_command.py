@@ -129,9 +129,9 @@ def history_command(name, db_path, kb_dir, fmt):
 @format_option
 def compare_command(name, first, second, db_path, fmt):
     """What resolved, persists and is new between two assessments (default: the last two)."""
-    from ..progress import pace_caveat
+    from ..progress import method_caveat, pace_caveat
     from ..render.terminal import table, wrap
-    from ..usecases import changes_between, pair_to_compare
+    from ..usecases import changes_between, measured_differently_between, pair_to_compare
 
     with open_store(db_path) as store:
         before, after = pair_to_compare(store, name, first, second)
@@ -189,6 +189,8 @@ def compare_command(name, first, second, db_path, fmt):
         click.echo("\n" + wrap(f"Resolved: {'; '.join(resolved)}."))
     if caveat := pace_caveat([before.diagnosis.watch_pace, after.diagnosis.watch_pace]):
         click.echo("\n" + wrap(caveat))
+    if caveat := method_caveat(measured_differently_between(before, after)):
+        click.echo("\n" + wrap(caveat))
     if unchecked := named("not checked"):
         click.echo(
             "\n"
@@ -205,7 +207,7 @@ def compare_command(name, first, second, db_path, fmt):
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "markdown", "html", "pdf"]),
-    help="Default: from -o's extension (.txt .json .md .html .pdf), else text.",
+    help="Default: from -o's extension (.txt .json .md .html .pdf); text without -o.",
 )
 @click.option(
     "-o",

@@ -38,7 +38,7 @@ from .options import (
     "--format",
     "fmt",
     type=click.Choice(list(PROGRAM_FORMATS)),
-    help="Default: from -o's extension (.txt .json .md .html .pdf .ics), else text.",
+    help="Default: from -o's extension (.txt .json .md .html .pdf .ics); text without -o.",
 )
 @click.option(
     "-o",

@@ -42,6 +42,17 @@ __all__ = [
 HELD_SESSION = "Run only as your clinician allows."
 
 
+def _yet(diagnosis: Diagnosis) -> str:
+    """Nothing found is not the all-clear while questions that could change it are open."""
+    count = len(diagnosis.unanswered)
+    if not count:
+        return ""
+    return (
+        f" yet, but {count} question{'s' if count != 1 else ''} left unknown or not asked"
+        f" could change that (below): answer {'them' if count != 1 else 'it'} to be sure"
+    )
+
+
 def _headline(diagnosis: Diagnosis, planned: bool, letting_be: bool = False) -> str:
     if diagnosis.health == INCOMPLETE:
         count = len(diagnosis.screen_open)
@@ -53,7 +64,7 @@ def _headline(diagnosis: Diagnosis, planned: bool, letting_be: bool = False) -> 
         if not planned and not diagnosis.held_back:
             return (
                 f"{unanswered}: answer {them} before adding new training; nothing else in"
-                " these answers calls for corrective work."
+                f" these answers calls for corrective work{_yet(diagnosis)}."
             )
         kept = "only the gentle work below is planned" if planned else "nothing is planned yet"
         return (
@@ -71,6 +82,8 @@ def _headline(diagnosis: Diagnosis, planned: bool, letting_be: bool = False) -> 
             "drills, jumps and strength work wait."
         )
     if not planned:
+        if diagnosis.unanswered:
+            return f"Nothing in these answers calls for corrective work{_yet(diagnosis)}."
         return "Nothing in these answers calls for corrective work: keep running as you do."
     if letting_be:
         return (
@@ -129,7 +142,10 @@ def build_program(
     start = start or today + dt.timedelta(days=7 - today.weekday())
     runner = dict(diagnosis.runner if runner is None else runner)
     no_speed = diagnosis.answers.get(vocabulary.NO_SPEED_WORK)
-    week = week_of(runner, {"yes": "no", "no": "yes"}.get(no_speed))
+    speed_work = {"yes": "no", "no": "yes"}.get(no_speed)
+    if diagnosis.health == INCOMPLETE:
+        speed_work = "no"  # par-q-plus: no hard running until every health answer is in
+    week = week_of(runner, speed_work)
     pool = candidates(diagnosis, kb)
     targets = sorted(
         (*diagnosis.causes, *diagnosis.defects),
@@ -178,7 +194,8 @@ def build_program(
     elif diagnosis.health == INCOMPLETE:
         notes.append(
             "While health questions are unanswered the plan keeps to gentle work, well "
-            "below the budget. Answer them and make the program again for the full plan."
+            "below the budget, and every run stays easy: no faster session is laid out. "
+            "Answer them and make the program again for the full plan."
         )
     elif plan.over_budget:
         notes.append(

@@ -161,17 +161,27 @@ class Planner:
         per_session: dict[int, float] = {}
         for p in placements:
             per_session[p.session] = per_session.get(p.session, 0.0) + rx.minutes
+        # a session takes up to its cap, or one exercise alone however long (a 5-minute
+        # side plank after a 30-minute run, whose share is 4.5 minutes)
         return all(
             self.load[s] + added <= self.week.session_cap(s) + EPSILON
+            or (self.load[s] == 0 and added == rx.minutes)
             for s, added in per_session.items()
         )
 
     def place(
-        self, rx: Prescription, *, smallest: bool = False, strict: bool = True
+        self,
+        rx: Prescription,
+        *,
+        smallest: bool = False,
+        strict: bool = True,
+        within: set[int] | None = None,
     ) -> list[Placement] | None:
         """Take the fullest way that fits (or the smallest: short holds before a run only);
-        not strict: over the budget if need be."""
+        not strict: over the budget if need be; `within`: in these sessions only."""
         variants = self.variants(rx)
+        if within is not None:
+            variants = [v for v in variants if {p.session for p in v} <= within]
         if smallest:
             variants = sorted(variants, key=len)  # stable: least-loaded order is kept
         for placements in variants:
@@ -210,6 +220,11 @@ class Planner:
         for p in placements:
             self.load[p.session] += rx.minutes
             self.total += rx.minutes
+
+
+def simpler_step(candidate: Candidate, pool: list[Candidate]) -> Candidate | None:
+    """The prescribed exercise whose next step (catalogue progression) this one is."""
+    return next((c for c in pool if c.entity.progression == candidate.id), None)
 
 
 def _rank(candidate: Candidate, covered: set[str]) -> tuple[Any, ...]:
@@ -254,12 +269,35 @@ def choose(
         planned = sum(1 for c, _ in placed if c.entity.category in DRILLS)
         return max_drills is None or planned < max_drills
 
+    def first_steps(options: list[Candidate]) -> list[Candidate]:
+        """A next step wanted here brings its simpler step, when that is prescribed, in
+        its place (lepape-technique: the simpler one is repeated until learned); the next
+        step itself is offered among the later steps."""
+        firsts: list[Candidate] = []
+        for candidate in options:
+            seen = {candidate.id}
+            while (simpler := simpler_step(candidate, pool)) and simpler.id not in seen:
+                candidate = simpler
+                seen.add(candidate.id)
+            if candidate not in firsts:
+                firsts.append(candidate)
+        return firsts
+
+    def companion_sessions(candidate: Candidate) -> set[int] | None:
+        """A companion (ankle circles after the foot walks) goes where what it follows
+        is; anything else, anywhere."""
+        if candidate.treats or not candidate.follows:
+            return None
+        return {p.session for c, ps in placed if c.id in candidate.follows for p in ps}
+
     def give(options: list[Candidate], smallest: bool = False, rank=None) -> bool:
-        still = [c for c in options if c in left]  # not planned earlier in this round
+        still = [c for c in first_steps(options) if c in left]  # not planned earlier
         if not drills_left():
             still = [c for c in still if c.entity.category not in DRILLS]
         for candidate in sorted(still, key=rank or (lambda c: _rank(c, covered))):
-            placements = planner.place(candidate.entity, smallest=smallest)
+            placements = planner.place(
+                candidate.entity, smallest=smallest, within=companion_sessions(candidate)
+            )
             if placements is not None:
                 placed.append((candidate, placements))
                 left.remove(candidate)
@@ -271,11 +309,16 @@ def choose(
         easier = [c for c in options if c.entity.difficulty < HARDEST]
         return easier or options
 
-    def first_for(chosen: list[Finding]) -> None:
+    def first_for(chosen: list[Finding], likely: bool = True) -> None:
+        """The simplest exercise for each; the hardest level only for a likely problem
+        that nothing simpler treats (a less certain one is tested again first)."""
         for target in chosen:
             if target.id not in covered:
                 treating = [c for c in pool if target.id in c.treats]
-                give(simplest(treating), smallest=True)
+                options = simplest(treating)
+                if not likely:
+                    options = [c for c in options if c.entity.difficulty < HARDEST]
+                give(options, smallest=True)
 
     def one_more_for(chosen: list[Finding]) -> bool:
         """A further exercise for each: the simplest came first, now the one the rules
@@ -291,7 +334,7 @@ def choose(
         placements += [] if cautious else planner.extend(candidate.entity, placements)
     if not cautious:
         one_more_for(main)
-        first_for([t for t in targets if t.certainty < MAIN_CERTAINTY])
+        first_for([t for t in targets if t.certainty < MAIN_CERTAINTY], likely=False)
 
     def with_company(candidate: Candidate) -> bool:
         """A companion comes only with something it follows."""
@@ -309,7 +352,7 @@ def choose(
     if not placed and treating:
         # Too little time for even one exercise: keep the shortest, simplest one rather
         # than hand out an empty program, and say so.
-        best = min(treating, key=lambda c: (c.entity.minutes, *_rank(c, set())))
+        best = min(first_steps(treating), key=lambda c: (c.entity.minutes, *_rank(c, set())))
         placements = planner.place(best.entity, smallest=True, strict=False)
         if placements:
             placed.append((best, placements))
@@ -414,6 +457,9 @@ def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase) -> str:
         return f"with what it goes with ({with_})"
     if candidate.entity.category in DRILLS and plan.drills_full():
         return "while you let things be: a few drills at most"
+    simpler = simpler_step(candidate, [c for c, _ in plan.placed] + plan.waiting)
+    if simpler is not None:
+        return f"once {simpler.entity.name.lower()} feels easy"
     if candidate.entity.difficulty >= HARDEST:
         return "once the simpler exercises feel easy"
     return MORE_TIME.format(budget=plan.budget)
@@ -441,7 +487,9 @@ def later_steps(
         if nxt.load not in diagnosis.open_loads or nxt.id in diagnosis.ruled_out:
             continue  # not before the runner is ready for its load, nor once not needed
         offered.add(nxt.id)
-        treats = treated(candidate.treats, kb, diagnosis)
+        # what it carries on, and what it was itself prescribed for
+        own = next((c.treats for c in plan.waiting if c.id == nxt.id), frozenset())
+        treats = treated(candidate.treats | own, kb, diagnosis)
         steps.append(
             LaterStep(
                 nxt.id,

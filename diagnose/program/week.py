@@ -89,21 +89,21 @@ class Week:
         return min(gap, 7 - gap)
 
     def _after_hard(self, index: int) -> bool:
-        before = (index - 1) % self.sessions
-        return before != index and self.kinds[before] in ("speed", "long")
+        """The session falls on the day after the faster session or the long run."""
+        return any(
+            (self.day(index) - self.day(other)) % 7 == 1
+            for other, kind in enumerate(self.kinds)
+            if other != index and kind in ("speed", "long")
+        )
 
     @property
     def strength(self) -> list[int]:
         """Where the strength circuit goes (workshop-exercises: twice a week after a run;
-        technique-drills: it can join the technique day): after easy-paced runs, never the
-        faster session, the long run only when nothing else will do, and the two as far
-        apart as the week allows, 48 h or more when it can (strength-training-guidance)."""
-        easy_paced = [i for i, k in enumerate(self.kinds) if k in ("technique", "easy")]
-        pool = (
-            easy_paced
-            if len(easy_paced) >= STRENGTH_SESSIONS
-            else easy_paced + [i for i, k in enumerate(self.kinds) if k == "long"]
-        )
+        technique-drills: it can join the technique day): never after the faster session;
+        48 h apart or more when the week allows (strength-training-guidance), after the
+        long run only when no two other runs are that far apart, and then off the day
+        after the hard runs."""
+        pool = [i for i, k in enumerate(self.kinds) if k != "speed"]
         if len(pool) <= STRENGTH_SESSIONS:
             return pool
         pairs = [(a, b) for a in pool for b in pool if a < b]
@@ -112,6 +112,7 @@ class Week:
                 pairs,
                 key=lambda p: (
                     min(self.days_apart(*p), STRENGTH_GAP_DAYS),  # 48 h is enough
+                    -sum(self.kinds[i] == "long" for i in p),  # easy-paced runs first
                     -sum(self._after_hard(i) for i in p),  # not the day after the hard one
                     -(self.kinds[p[0]] != "technique"),  # the technique day first
                     -p[0],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diagnosis import INCOMPLETE, Diagnosis, Finding
+from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.kinds import UNKNOWN
 
@@ -160,12 +160,16 @@ def how(finding: Finding) -> list[str]:
 
 
 def health_lines(diagnosis: Diagnosis, kb: KnowledgeBase) -> list[str]:
-    """The health screen when it is open: what is unanswered, and what that holds back."""
-    if diagnosis.health != INCOMPLETE:
+    """The health screen when it is open: what is unanswered, and what that holds back
+    (beside a red flag, the questions still to answer for the clinician and later)."""
+    if not diagnosis.screen_open:
         return []
     names = "; ".join(kb.observations[o].name for o in diagnosis.screen_open)
+    count = len(diagnosis.screen_open)
+    if diagnosis.red_flags:
+        return [f"Health questions also unanswered ({count}): {names}."]
     return [
-        f"Health questions unanswered ({len(diagnosis.screen_open)}): {names}.",
+        f"Health questions unanswered ({count}): {names}.",
         "Until every health question is answered, only gentle work is prescribed;"
         " anything harder waits.",
     ]
@@ -175,6 +179,9 @@ def readiness_line(diagnosis: Diagnosis) -> str | None:
     if not diagnosis.readiness:
         return None
     shown = "; ".join(f"{f.name} ({certainty(f.certainty)})" for f in diagnosis.readiness)
+    if diagnosis.red_flags:
+        # a test passed is not a go-ahead while a clinician has not seen the red flag
+        return f"Tests passed, for once a clinician has cleared you: {shown}."
     return f"Ready for load: {shown}."
 
 

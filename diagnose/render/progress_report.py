@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..progress import ProgressReport, Series, pace_caveat
+from ..progress import ProgressReport, Series, measured_differently, method_caveat, pace_caveat
 from .markdown import escape
 from .safe import printable
 from .terminal import table, wrap
@@ -76,6 +76,13 @@ def _summary_lines(report: ProgressReport) -> list[str]:
     lines = [WATCH_LEGEND] if any(s.by_watch for s in report.measurements) else []
     paces = next((s.values for s in report.measurements if s.id == "watch_pace"), ())
     if caveat := pace_caveat(list(paces)):
+        lines.append(caveat)
+    taken = [
+        (s.name.lower(), list(zip(s.values, s.by_watch, strict=True)))
+        for s in report.measurements
+        if s.by_watch and s.id != "watch_pace"
+    ]
+    if caveat := method_caveat(measured_differently(taken)):
         lines.append(caveat)
     for status, words in (
         ("resolved", "Resolved"),

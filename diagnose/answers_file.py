@@ -45,7 +45,7 @@ def check_runner_field(ident: str, value: Any) -> None:
     try:
         Runner.model_validate({ident: value})
     except ValidationError as error:
-        raise ValueError(f"{brief(value)} is not accepted: {error.errors()[0]['msg']}") from None
+        raise ValueError(f"{brief(value)} is not accepted: {_plainly(error.errors()[0])}") from None
 
 
 class Meta(BaseModel):
@@ -70,6 +70,35 @@ class AnswersFile(BaseModel):
     runner: Runner = Field(default_factory=Runner)
     answers: dict[str, Any]
     meta: Meta | None = None
+
+
+# pydantic's words for the common mistakes, said as the rest of runform says them
+_PLAIN = {
+    "int_from_float": "expected a whole number, not {input}",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "string_type": "expected text in quotes",
+    "greater_than_equal": "expected at least {ge}",
+    "less_than_equal": "expected at most {le}",
+    "string_too_long": "too long (at most {max_length} characters)",
+    "missing": "missing",
+    "finite_number": "expected a number",
+    "dict_type": "expected a JSON object",
+    "list_type": "expected a JSON array",
+}
+
+
+def _plainly(error: Any) -> str:
+    words = _PLAIN.get(error["type"])
+    if words is None:
+        return error["msg"]
+    limits = {
+        name: f"{value:g}" if isinstance(value, (int, float)) else value
+        for name, value in error.get("ctx", {}).items()
+    }
+    return words.format(input=brief(error.get("input")), **limits)
 
 
 def _loc(parts: tuple[Any, ...]) -> str:
@@ -97,7 +126,7 @@ def check_file(
                 fields = AnswersFile.model_fields if len(error["loc"]) == 1 else Runner.model_fields
                 message = "unknown field" + suggest(cut(error["loc"][-1]), fields)
             else:
-                message = error["msg"]
+                message = _plainly(error)
             problems.append(f"{source}: {_loc(error['loc'])}: {message}")
         return None
     return (

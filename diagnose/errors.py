@@ -8,6 +8,8 @@ from typing import Any
 def brief(value: Any, width: int = 40) -> str:
     """A value as given, quoted (control characters escaped by repr) and cut short: one
     long answer must not fill the screen."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]  # as JSON spells them
     if isinstance(value, str) and len(value) > width:
         value = value[:width]
     try:

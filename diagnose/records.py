@@ -157,12 +157,12 @@ class ExportedAssessment(BaseModel):
         try:
             if not TAKEN_AT.fullmatch(value):  # as runform writes it, nothing looser
                 raise ValueError(value)
-            moment = _moment(value)
+            when = moment(value)
         except ValueError:
             raise ValueError("expected a date and time like 2026-03-01T09:30:00+00:00") from None
-        if moment > datetime.now(UTC) + timedelta(days=1):
+        if when > datetime.now(UTC) + timedelta(days=1):
             raise ValueError(f"{value} is in the future")
-        if moment.year < 1900:
+        if when.year < 1900:
             raise ValueError(f"{value} is before any runner's records (1900)")
         return value
 
@@ -229,7 +229,7 @@ def parse_export(data: Any, kb: KnowledgeBase, source: str) -> tuple[str, list[d
         )
     if problems:
         raise RunformError(problems[0], problems)
-    assessments.sort(key=lambda a: _moment(a["taken_at"]))
+    assessments.sort(key=lambda a: moment(a["taken_at"]))
     return export.client, assessments
 
 
@@ -306,7 +306,7 @@ def today_differs(assessment, kb: KnowledgeBase) -> list[str]:
     return differences(assessment.diagnosis, now)
 
 
-def _moment(taken_at: str) -> datetime:
+def moment(taken_at: str) -> datetime:
     """For ordering: a time without a zone is taken as UTC, as runform writes them."""
     moment = datetime.fromisoformat(taken_at)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

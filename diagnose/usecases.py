@@ -110,6 +110,35 @@ def measured_differently_between(before: Assessment, after: Assessment) -> list[
     )
 
 
+@dataclass(frozen=True)
+class Imported:
+    name: str
+    added: int
+    skipped: int
+    # dates of the added assessments older than the client's last one already on record:
+    # numbered after it all the same, so compare and progress read them after it
+    earlier: tuple[str, ...] = ()
+
+
+def import_assessments(store: Store, name: str, items: list[dict[str, Any]]) -> Imported:
+    """A client's exported assessments added to the store (checked by
+    records.parse_export), with any that are older than what is on record named."""
+    from .records import moment
+
+    known = store.known_name(name)
+    on_record = {a.taken_at for a in store.assessments(known)} if known else set()
+    last = max(map(moment, on_record), default=None)
+    name, added, skipped = store.import_client(name, items)
+    earlier = tuple(
+        item["taken_at"][:10]
+        for item in items
+        if last is not None
+        and item["taken_at"] not in on_record
+        and moment(item["taken_at"]) < last
+    )
+    return Imported(name, added, skipped, earlier)
+
+
 def stored_answers(store: Store, name: str, number: int | None, kb: KnowledgeBase) -> Answers:
     """A client's assessment read back as an answers file, named by the client record."""
     stored = store.assessment(name, number)

@@ -422,6 +422,24 @@ def test_import_refuses_a_different_assessment_at_the_same_time(cli_runner, db, 
     assert result.exit_code == 1 and "does not follow from its own answers" in result.output
 
 
+def test_import_says_when_an_assessment_predates_the_last_on_record(cli_runner, db, tmp_path):
+    """Numbered after the last, as documented, but the coach is told it is older."""
+    assert intake(cli_runner, db, "Marc", "marc-intake-1.json").exit_code == 0
+    exported = tmp_path / "marc.json"
+    assert run(cli_runner, "export", "Marc", "-o", exported, "--db", db).exit_code == 0
+    data = json.loads(exported.read_text())
+    data["assessments"][0]["taken_at"] = "2020-01-01T00:00:00+00:00"
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(data))
+    result = run(cli_runner, "import", older, "--db", db)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "1 assessment imported" in said
+    assert "Note: 1 imported assessment (2020-01-01) predates the last one already" in said
+    again = run(cli_runner, "import", exported, "--db", str(tmp_path / "new.db"))
+    assert "predate" not in again.output  # nothing on record there before
+
+
 def test_a_progress_report_of_one_assessment_gives_no_status(cli_runner, db):
     """Nothing to compare with yet: no finding is called persisting, resolved or new."""
     intake(cli_runner, db, "Marc", "marc-intake-1.json")

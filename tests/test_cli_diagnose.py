@@ -122,6 +122,9 @@ BAD_ANSWERS = [
     ({"heel_strike": 5}, "answers.heel_strike: 5 is not accepted: expected yes, no or unknown"),
     ({"tension": 7}, "answers.tension: 7 is not accepted: expected a whole number from 0 to 4"),
     ({"tension": [1]}, "answers.tension: [1] is not accepted"),
+    # JSON's own spelling, not Python's
+    ({"tension": True}, "answers.tension: true is not accepted: expected a whole number"),
+    ({"heel_strike": None}, "answers.heel_strike: null is not accepted: expected yes, no"),
 ]
 
 
@@ -137,11 +140,15 @@ def test_bad_answers_name_file_and_field(cli_runner, write_answers, answers, mes
 BAD_FILES = [
     (b'{"answers": {"heel_strike": "yes",}}', "line 1 column 35: invalid JSON"),
     (b"[1, 2]", "(top level): expected a JSON object with an 'answers' object"),
-    (b'{"runner": {}}', "answers: Field required"),
-    (b'{"answers": []}', "answers: Input should be a valid dictionary"),
+    (b'{"runner": {}}', "answers: missing"),
+    (b'{"answers": []}', "answers: expected a JSON object"),
     (
         b'{"answers": {}, "runner": {"sessions_per_week": 40}}',
-        "runner.sessions_per_week: Input should be less than or equal to 14",
+        "runner.sessions_per_week: expected at most 14",
+    ),
+    (
+        b'{"answers": {}, "runner": {"sessions_per_week": 3.5}}',
+        "runner.sessions_per_week: expected a whole number, not 3.5",
     ),
     (b'{"answers": {}, "runnr": {}}', "runnr: unknown field (did you mean 'runner'?)"),
     (b'{"answers": {"cadence_spm": NaN}}', "invalid JSON: NaN is not a JSON number"),

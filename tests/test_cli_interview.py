@@ -241,6 +241,7 @@ def test_printout_option_writes_the_program(cli_runner, kb, engine, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Write your program to a file now" not in result.output  # not a terminal: no offer
+    assert "Your program as a printout:" not in result.output  # written now: no command for it
     assert f"Wrote the program for Léa to {pdf}" in result.output
     assert pdf.read_bytes().startswith(b"%PDF")
 

@@ -221,7 +221,7 @@ def test_a_hand_edited_meta_is_refused_clearly(kb, tmp_path):
 
     path = tmp_path / "a.json"
     path.write_text('{"answers": {}, "meta": {"asked": 7}}')
-    with pytest.raises(RunformError, match=r"meta\.asked: Input should be a valid list"):
+    with pytest.raises(RunformError, match=r"meta\.asked: expected a JSON array"):
         read_answers(path, kb)
     path.write_text('{"answers": {}, "meta": {"asked": ["nope", "heel_strike"], "by": "me"}}')
     given = read_answers(path, kb)

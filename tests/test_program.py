@@ -395,6 +395,19 @@ def test_worth_for_a_high_cadence_points_to_step_length(kb, engine):
     assert "already high: keep it" in text and "200" not in text
 
 
+@pytest.mark.parametrize("cadence", [176, 178, 183])
+def test_worth_never_raises_a_cadence_into_the_high_band(kb, engine, cadence):
+    """+5 % of 178 is 187, past 183: not offered, whatever the arithmetic would give."""
+    answers = {**SCREEN_CLEAR, "heel_strike": "yes"}
+    worth = program_for(kb, engine, {**answers, "cadence_spm": cadence}).worth
+    assert worth.target_cadence_spm is None
+    text = " ".join(worth.lines)
+    assert "already good: 5 % more would take it past 183" in text or "already high" in text
+    assert "Cadence up" not in text
+    lower = program_for(kb, engine, {**answers, "cadence_spm": 170}).worth
+    assert lower.target_cadence_spm == 178
+
+
 def test_worth_for_an_overstrider_puts_cadence_before_length(kb, engine):
     program = program_for(kb, engine, {**SCREEN_CLEAR, "shin_reaching_at_landing": "yes"})
     assert "do not chase a longer step by reaching forward" in " ".join(program.worth.lines)

@@ -313,7 +313,7 @@ def test_small_things_said_well(tmp_path):
     too_long = CliRunner().invoke(cli, ["interview", "--name", "x" * 201], input="")
     assert too_long.exit_code == 2
     assert "'--name': 'xxxxxxx" in too_long.stderr
-    assert "String should have at most 200 characters" in too_long.stderr
+    assert "too long (at most 200 characters)" in too_long.stderr
 
 
 def test_a_name_is_one_line_and_a_name_the_pdf_cannot_show_is_said(tmp_path, caplog):

@@ -291,8 +291,24 @@ def import_command(file, db_path, kb_dir):
     from ..files import read_json
     from ..knowledge import load_kb
     from ..records import parse_export
+    from ..render.terminal import wrap
+    from ..usecases import import_assessments
 
     name, items = parse_export(read_json(file), load_kb(kb_dir), file)
     with open_store(db_path, create=True) as store:
-        name, added, skipped = store.import_client(name, items)
-    click.echo(f"{name}: {_count(added, 'assessment')} imported, {skipped} already there.")
+        done = import_assessments(store, name, items)
+    click.echo(
+        f"{done.name}: {_count(done.added, 'assessment')} imported, {done.skipped} already there."
+    )
+    if done.earlier:
+        click.echo(
+            wrap(
+                f"Note: {_count(len(done.earlier), 'imported assessment')}"
+                f" ({', '.join(done.earlier)})"
+                f" {'predates' if len(done.earlier) == 1 else 'predate'} the last one already"
+                " on record: assessments are numbered in the order they are added, so"
+                f" compare and progress read {'it' if len(done.earlier) == 1 else 'them'}"
+                " after it."
+            ),
+            err=True,
+        )

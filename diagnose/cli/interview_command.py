@@ -118,8 +118,10 @@ def _questionnaire(kb, ident: str):
 
 
 def _show_result(
-    diagnosis, kb, answers_path: Path | None, program_hint: str, explain: bool, places: str
+    diagnosis, kb, answers_path: Path | None, program_hint: str | None, explain: bool, places: str
 ) -> None:
+    """The result at the end of an interview; `program_hint`: how to print the program
+    (None when --printout writes it now; an intake keeps it: the records print it again)."""
     from ..program import build_program
     from ..render.summary import render_summary
     from ..render.text import render_diagnosis
@@ -137,7 +139,8 @@ def _show_result(
         click.echo(hint)
     if answers_path is not None:
         click.echo(f"\nYour answers are in {answers_path}.")
-    click.echo(f"Your program as a printout:\n  {program_hint}")
+    if program_hint:
+        click.echo(f"Your program as a printout:\n  {program_hint}")
 
 
 def _printout(diagnosis, kb, printout: str | None, reads: list) -> None:
@@ -316,7 +319,7 @@ def interview_command(
         if kept
         else "nothing was answered, so there is no program to print"
     )
-    _show_result(diagnosis, kb, kept, hint, explain, places)
+    _show_result(diagnosis, kb, kept, None if printout else hint, explain, places)
     _printout(diagnosis, kb, printout, [*reads, save_path])
     unused_activities(measured[0] if measured else None)
 

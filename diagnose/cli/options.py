@@ -200,7 +200,11 @@ def claim_printout(path: str | None, force: bool, *reads: str | os.PathLike[str]
     claim_output(path, force, *reads)
     if path is None:
         return
-    if format_for(path, None) in BINARY and _is_terminal(path):
+    try:
+        fmt = format_for(path, None)
+    except RunformError as exc:  # a usage error, as `program -o` says it
+        raise click.BadParameter(str(exc), param_hint="'--printout'") from None
+    if fmt in BINARY and _is_terminal(path):
         raise RunformError(f"{path}: a terminal: a PDF is not for the terminal")
     if not os.path.exists(path):  # said now, not after every question
         from pathlib import Path

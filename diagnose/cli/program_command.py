@@ -96,7 +96,9 @@ def program_command(
     try:
         fmt = format_for(output, fmt)
     except RunformError as exc:
-        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+        raise click.BadParameter(
+            f"{exc}, or give --format", param_hint="'-o' / '--output'"
+        ) from None
     to_stdout = printout_destination(fmt, output)
     claim_output(output, force, answers_file, *(database_files(db_path) if client else []))
 

@@ -35,7 +35,7 @@ def format_for(path: str | os.PathLike[str] | None, fmt: str | None) -> str:
         known = ", ".join(sorted(EXTENSIONS))
         raise RunformError(
             f"{path}: cannot tell the format from {suffix or 'a name without an extension'}; "
-            f"use one of {known}, or give the format"
+            f"use one of {known}"
         )
     return EXTENSIONS[suffix]
 

@@ -23,6 +23,12 @@ STEP_PER_HEIGHT = 0.65
 STATED = 0.5
 
 
+def _room_to_raise(cadence: float | None) -> bool:
+    """A 5 % rise keeps the cadence out of the high band (an unknown cadence: the rise
+    is put in general terms)."""
+    return cadence is None or cadence * (1 + CADENCE_RAISE) <= HIGH_CADENCE
+
+
 def _distance_words(km: float | None) -> tuple[float, str]:
     if km is None:
         return MARATHON_KM, "a marathon (no goal race was given)"
@@ -72,7 +78,7 @@ def worth_of(
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     high_cadence = cadence is not None and cadence > HIGH_CADENCE
-    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and not high_cadence else None
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and _room_to_raise(cadence) else None
     percent = round(CADENCE_RAISE * 100)
     gain_cm = round(STRIDE_GAIN_M * 100)
 
@@ -128,6 +134,12 @@ def worth_of(
                 f"Your cadence of {cadence:g} steps a minute is already high: keep it, and "
                 "let step length be the lever."
             )
+    elif not _room_to_raise(cadence):
+        lines.append(
+            f"Your cadence of {cadence:g} steps a minute is already good: {percent} % more "
+            f"would take it past {HIGH_CADENCE}, which is high, so keep it"
+            + (" and let step length be the lever." if not overstriding else ".")
+        )
     else:
         start = (
             f"from your own {cadence:g} to about {target} steps a minute (a step up from your "
@@ -173,15 +185,21 @@ def _without_step(km: float, words: str, answers: dict[str, Any]) -> Worth:
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     percent = round(CADENCE_RAISE * 100)
-    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and cadence <= HIGH_CADENCE else None
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and _room_to_raise(cadence) else None
+    raise_it = (
+        f"Cadence up {percent} %"
+        + (f" (from your {cadence:g} to about {target} steps a minute)" if target else "")
+        + f" covers up to {percent} % more of {words} in the same time if each step stayed as"
+        " long; a longer step adds its own share on top."
+        if _room_to_raise(cadence)
+        else f"Your cadence of {cadence:g} steps a minute is already good: keep it, and let "
+        "step length be the lever."
+    )
     lines = [
         "Speed is step length times step rate, so a small gain in either adds up over a race.",
         "Your steps are short, and their length was not measured: give your height or a "
         "watch's step length to see the gains in metres.",
-        f"Cadence up {percent} %"
-        + (f" (from your {cadence:g} to about {target} steps a minute)" if target else "")
-        + f" covers up to {percent} % more of {words} in the same time if each step stayed as"
-        " long; a longer step adds its own share on top.",
+        raise_it,
         "These are upper bounds from simple arithmetic, not a prediction of your race time.",
     ]
     return Worth(

@@ -117,6 +117,30 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """A conclusion the answers argue both ways, strongly each way (a hip seen dropping,
+    a steady single-leg squat): the balance of certainty hides that, so it is said, for
+    the coach to test again rather than trust the sum."""
+
+    namespace: str  # "defect" | "cause" | "readiness"
+    id: str
+    name: str
+    certainty: float  # the balance (below the threshold: not concluded)
+    for_: tuple[Support, ...]
+    against: tuple[Support, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "namespace": self.namespace,
+            "id": self.id,
+            "name": self.name,
+            "certainty": round(self.certainty, 2),
+            "for": [s.to_dict() for s in self.for_],
+            "against": [s.to_dict() for s in self.against],
+        }
+
+
 # The health screen (docs/sources.md: readiness questions): every screen question answered
 # and none a yes; some still open (unknown or not asked), no yes; or a red flag.
 CLEAR, INCOMPLETE, RED_FLAG = "clear", "incomplete", "red_flag"
@@ -151,6 +175,8 @@ class Diagnosis:
     # what the runner's watch measured (watch.Measured.report), when activity files were
     # given: the summary, the values used, and typed answers they outweighed
     watch: dict[str, Any] | None = None
+    # how to find the conclusions the answers argue both ways: when something reads them
+    argued: Callable[[], list[Disagreement]] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def unanswered(self) -> list[str]:
@@ -158,11 +184,19 @@ class Diagnosis:
         result."""
         return self.open_questions() if self.open_questions is not None else []
 
+    @functools.cached_property
+    def disagreements(self) -> list[Disagreement]:
+        """Conclusions the answers argue both ways, strongly each way."""
+        return self.argued() if self.argued is not None else []
+
     def __getstate__(self) -> dict[str, Any]:
-        # a copy for another process carries the questions, not the way to find them
+        # a copy for another process carries the questions and disagreements, not the
+        # way to find them
         state = dict(self.__dict__)
         state["unanswered"] = self.unanswered
         state["open_questions"] = None
+        state["disagreements"] = self.disagreements
+        state["argued"] = None
         return state
 
     def findings(self) -> list[Finding]:
@@ -198,6 +232,7 @@ class Diagnosis:
                 "advice": [f.to_dict() for f in self.advice],
                 "held_back": [f.to_dict() for f in self.held_back],
                 "unanswered": list(self.unanswered),
+                "disagreements": [d.to_dict() for d in self.disagreements],
             }
         )
         return out

@@ -22,6 +22,7 @@ from .diagnosis import (
     Advice,
     Details,
     Diagnosis,
+    Disagreement,
     Exercise,
     Finding,
     RedFlagAdvice,
@@ -65,6 +66,12 @@ from .logic import (
     tests,
     truth,
 )
+
+# Evidence this strong on both sides of a conclusion is a disagreement worth saying (a
+# hip seen dropping, cf 0.6, against a steady single-leg squat, cf -0.9): the sum alone
+# would hide it. Our own threshold: the certainty of one clear sign.
+DISAGREE = 0.5
+ARGUED = ("defect", "cause", "readiness")
 
 
 class Answer(Fact):
@@ -452,6 +459,39 @@ class Engine:
         supports.sort(key=lambda s: (not s.counted, -s.certainty, s.rule))
         return tuple(supports)
 
+    def _disagreements(self, record: _Record) -> list[Disagreement]:
+        """Defects, causes and readiness that counted evidence argues both ways, each
+        way with DISAGREE or more (evidence of one group counts once, as in the sum)."""
+        by_id = self._engine.by_id
+        found = []
+        for key, supports in record.support.items():
+            if key[0] not in ARGUED or not (
+                max(supports.values()) >= DISAGREE and min(supports.values()) <= -DISAGREE
+            ):
+                continue
+            counted = counted_supports((by_id[r].group, r, c) for r, c in supports.items())
+            if max(counted.values()) < DISAGREE or min(counted.values()) > -DISAGREE:
+                continue
+            # where the answers themselves disagree: a rule on a conclusion (a red flag
+            # closing the health screen) is policy, not a second opinion
+            trace = [s for s in self._supports(record, key) if s.counted and _on_answers(s)]
+            if not any(s.certainty >= DISAGREE for s in trace) or not any(
+                s.certainty <= -DISAGREE for s in trace
+            ):
+                continue
+            found.append(
+                Disagreement(
+                    key[0],
+                    key[1],
+                    self.kb.entity(*key).name,
+                    record.certainty.get(key, 0.0),
+                    tuple(s for s in trace if s.certainty >= DISAGREE),
+                    tuple(s for s in trace if s.certainty <= -DISAGREE),
+                )
+            )
+        found.sort(key=lambda d: (NAMESPACES.index(d.namespace), d.id))
+        return found
+
     def _used(self, engine: _Run, key: Key) -> set[Key]:
         """The conclusions a finding rests on directly. A companion that follows another
         exercise (ankle circles after the foot walks) treats nothing of its own: it is
@@ -533,6 +573,7 @@ class Engine:
             open_questions=functools.partial(
                 self.unanswered, answers, engine.certainty, questionnaire
             ),
+            argued=functools.partial(self._disagreements, record),
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,
@@ -669,6 +710,13 @@ def _certain_once_matched(condition: Any) -> bool:
 
 def _has_unless(condition: Any) -> bool:
     return isinstance(condition, UnlessOf) or any(_has_unless(c) for c in children(condition))
+
+
+def _on_answers(support: Support) -> bool:
+    """A support that rests on answers alone (its facts "id = value"; an `unless` that
+    held is no fact of its own)."""
+    facts = [f for f in support.facts if not f.startswith("not established")]
+    return bool(facts) and all(" = " in f for f in facts)
 
 
 def _described(facts: list[Any], measured: Mapping[str, str]) -> set[str]:

@@ -65,6 +65,19 @@ class StoredFinding(BaseModel):
     advice: Text | None = None  # a red flag's
 
 
+class StoredDisagreement(BaseModel):
+    """A conclusion the answers argued both ways, as `diagnose --format json` writes it."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    namespace: Literal["defect", "cause", "readiness"]
+    id: Id
+    name: Name
+    certainty: Certainty
+    for_: list[StoredSupport] = Field(alias="for", max_length=50)
+    against: list[StoredSupport] = Field(max_length=50)
+
+
 class StoredRunner(Runner):
     """The runner as kept with an assessment: an intake names them from the command
     line, where control characters are refused, so an import refuses them too."""
@@ -119,10 +132,12 @@ class StoredDiagnosis(BaseModel):
     readiness: list[StoredFinding] = Field(default_factory=list)
     held_back: list[StoredFinding] = Field(default_factory=list)
     unanswered: list[Id] = Field(default_factory=list)
+    # (records made before disagreements were said have none)
+    disagreements: list[StoredDisagreement] = Field(default_factory=list, max_length=100)
 
     def stored(self) -> dict[str, Any]:
         """As given (no details a finding did not have), every list of findings there."""
-        found = self.model_dump(exclude_unset=True)
+        found = self.model_dump(exclude_unset=True, by_alias=True)
         for name, info in type(self).model_fields.items():
             if info.default_factory is list:
                 found.setdefault(name, [])

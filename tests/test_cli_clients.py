@@ -440,6 +440,28 @@ def test_import_says_when_an_assessment_predates_the_last_on_record(cli_runner, 
     assert "predate" not in again.output  # nothing on record there before
 
 
+def test_an_assessment_whose_answers_disagree_is_kept_exported_and_imported(
+    cli_runner, db, tmp_path
+):
+    answers = EXAMPLES.parent / "cases" / "knee-in-despite-steady-squat.json"
+    result = run(cli_runner, "intake", "Ines", "--answers", answers, "--no-input", "--db", db)
+    assert result.exit_code == 0, result.output
+    exported = tmp_path / "ines.json"
+    assert run(cli_runner, "export", "Ines", "-o", exported, "--db", db).exit_code == 0
+    kept = json.loads(exported.read_text())["assessments"][0]["diagnosis"]["disagreements"]
+    assert {d["id"] for d in kept} == {"unstable_stance", "single_leg_control"}
+    assert kept[0]["for"] and kept[0]["against"]
+    again = run(cli_runner, "import", exported, "--db", str(tmp_path / "other.db"))
+    assert again.exit_code == 0, again.output
+    # an older record, made before disagreements were said, still imports
+    data = json.loads(exported.read_text())
+    del data["assessments"][0]["diagnosis"]["disagreements"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(data))
+    result = run(cli_runner, "import", older, "--db", str(tmp_path / "third.db"))
+    assert result.exit_code == 0, result.output
+
+
 def test_a_progress_report_of_one_assessment_gives_no_status(cli_runner, db):
     """Nothing to compare with yet: no finding is called persisting, resolved or new."""
     intake(cli_runner, db, "Marc", "marc-intake-1.json")

@@ -164,3 +164,45 @@ def test_a_trace_is_written_when_read_and_travels_to_another_process(engine):
     copy = pickle.loads(pickle.dumps(engine.run(WEAK)))
     assert copy.to_dict() == expected
     assert all(f.trace is None and f.because for f in copy.findings())
+
+
+def test_answers_that_argue_both_ways_are_said_with_each_side(engine):
+    """A hip seen dropping (+0.6) against a steady single-leg squat (-0.9): the balance
+    hides the conflict, so the diagnosis says it, with the reasons each way."""
+    import pickle
+
+    argued = {**SCREEN_CLEAR, "pelvis_drops": "yes", "single_leg_squat_wobble": 0}
+    diagnosis = engine.run(argued)
+    found = {d.id: d for d in diagnosis.disagreements}
+    stance = found["unstable_stance"]
+    assert stance.namespace == "defect" and stance.certainty < 0
+    assert [s.rule for s in stance.for_] == ["stance_pelvis_drop"]
+    assert [s.rule for s in stance.against] == ["stance_controlled_squat"]
+    assert pickle.loads(pickle.dumps(engine.run(argued))).to_dict()["disagreements"] == [
+        d.to_dict() for d in diagnosis.disagreements
+    ]
+    # agreeing answers, a weak sign against a strong one, or a policy (a red flag closing
+    # the health screen): no disagreement
+    assert (
+        engine.run({**SCREEN_CLEAR, "pelvis_drops": "yes", "knee_caves_in": "yes"}).disagreements
+        == []
+    )
+    assert engine.run({"heel_strike": "yes", "toes_up_at_landing": "no"}).disagreements == []
+    assert engine.run({**SCREEN_CLEAR, "hop_pain": "yes"}).disagreements == []
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_every_disagreement_has_strong_answers_on_both_sides(kb, engine, data):
+    from strategies import answers
+
+    diagnosis = engine.run(data.draw(answers(kb)))
+    for found in diagnosis.disagreements:
+        assert found.namespace in ("defect", "cause", "readiness")
+        assert max(s.certainty for s in found.for_) >= 0.5
+        assert min(s.certainty for s in found.against) <= -0.5
+        for support in (*found.for_, *found.against):
+            assert support.counted
+            assert all(" = " in f for f in support.facts if not f.startswith("not established"))

@@ -104,6 +104,31 @@ def test_markdown_escapes_knowledge_text_too(program):
     assert md_escape(seated.why) in out
 
 
+def test_markdown_lists_each_finding_on_its_own_line(program):
+    """Each defect and cause a list item of its own, the measurements a paragraph after."""
+    out = render_program(program, "markdown")
+    lines = out.splitlines()
+    for note in (*program.defects, *program.causes):
+        kind = "Defect" if note in program.defects else "Cause"
+        assert any(line.startswith(f"- {kind}: **{md_escape(note.name)}**") for line in lines)
+    assert out.count("- Defect:") == sum(line.startswith("- Defect:") for line in lines)
+    measured = lines.index(next(line for line in lines if line.startswith("Measured and tested")))
+    assert lines[measured - 1] == ""
+
+
+def test_every_printout_says_where_the_answers_disagree(make):
+    """A hip seen dropping against a steady single-leg squat: the program names it in
+    every format."""
+    program = make(answers={**ANSWERS, "pelvis_drops": "yes", "single_leg_squat_wobble": 0})
+    assert [n.id for n in program.disagree] == ["unstable_stance", "single_leg_control"]
+    said = "The answers disagree on: Unstable support leg"
+    for fmt in ("text", "markdown", "html"):
+        assert said in words(render_program(program, fmt)), fmt
+    pages, _ = pdf_text(render_program(program, "pdf"))
+    assert said in words(" ".join(pages))
+    assert json.loads(render_program(program, "json"))["disagree"][0]["id"] == "unstable_stance"
+
+
 # ---------------------------------------------------------------- HTML
 
 

@@ -298,6 +298,7 @@ def build_program(
         defects=found(diagnosis.defects, kb, diagnosis.answers),
         measured=measured(diagnosis, kb),
         could_change=could_change(diagnosis, kb),
+        disagree=[Note(d.id, d.name) for d in diagnosis.disagreements],
         notes=notes,
         source=diagnosis.source,
         goal_distance_km=runner.get("goal_distance_km"),

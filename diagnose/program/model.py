@@ -276,6 +276,8 @@ class Program:
     defects: list[Note] = field(default_factory=list)
     measured: list[Note] = field(default_factory=list)  # test results and measurements
     could_change: list[Note] = field(default_factory=list)  # text: "unknown" | "not asked"
+    # conclusions the answers argue both ways (diagnosis.disagreements): look or test again
+    disagree: list[Note] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # budget remarks, what the plan is not
     source: str | None = None
     goal_distance_km: float | None = None
@@ -298,6 +300,18 @@ class Program:
     @property
     def clinician_first(self) -> bool:
         return bool(self.red_flags)
+
+    @property
+    def shows_anything(self) -> bool:
+        """Whether "What your answers show" has anything to say."""
+        return bool(
+            self.defects or self.causes or self.measured or self.could_change or self.disagree
+        )
+
+    def disagree_line(self) -> str:
+        """The conclusions the answers argue both ways, in one line."""
+        names = "; ".join(n.name for n in self.disagree)
+        return f"The answers disagree on: {names} (look or test again)."
 
     def could_change_line(self, limit: int = 8) -> str:
         """The questions that could change the program, in one line (unknown first)."""
@@ -414,6 +428,7 @@ class Program:
                 "could_change": [
                     {"id": n.id, "name": n.name, "answer": n.text} for n in self.could_change
                 ],
+                "disagree": [n.to_dict() for n in self.disagree],
                 "worth": self.worth.to_dict() if self.worth else None,
                 "notes": list(self.notes),
             }

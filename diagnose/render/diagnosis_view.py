@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..diagnosis import Diagnosis, Finding
 from ..knowledge import KnowledgeBase
 from ..knowledge.kinds import UNKNOWN
+from ..logic import THRESHOLD
 
 GUIDANCE = "Coaching guidance, not a medical diagnosis."
 
@@ -183,6 +184,24 @@ def readiness_line(diagnosis: Diagnosis) -> str | None:
         # a test passed is not a go-ahead while a clinician has not seen the red flag
         return f"Tests passed, for once a clinician has cleared you: {shown}."
     return f"Ready for load: {shown}."
+
+
+DISAGREE_HEADING = "Where the answers disagree (look or test again)"
+
+
+def disagreement_lines(diagnosis: Diagnosis) -> list[str]:
+    """One line per conclusion the answers argue both ways, with the reasons each way."""
+    lines = []
+    for found in diagnosis.disagreements:
+        outcome = (
+            f"concluded at {certainty(found.certainty)}"
+            if found.certainty >= THRESHOLD
+            else "not concluded"
+        )
+        said_for = " ".join(s.reason for s in found.for_)
+        said_against = " ".join(s.reason for s in found.against)
+        lines.append(f"{found.name} ({outcome}). For: {said_for} Against: {said_against}")
+    return lines
 
 
 def held_back_lines(diagnosis: Diagnosis) -> list[str]:

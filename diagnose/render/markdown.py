@@ -60,6 +60,10 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
         out += ["## Held back", ""]
         out += [f"- {escape(line)}" for line in view.held_back_lines(diagnosis)]
         out.append("")
+    if argued := view.disagreement_lines(diagnosis):
+        out += [f"## {view.DISAGREE_HEADING}", ""]
+        out += [f"- {escape(line)}" for line in argued]
+        out.append("")
     for line in view.unanswered_lines(diagnosis, kb):
         out += [escape(line), ""]
     if explain:

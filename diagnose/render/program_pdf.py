@@ -505,6 +505,8 @@ def _shown(pdf, program: Program) -> None:
     if program.measured:
         shown = "; ".join(f"{n.name} {n.text}" for n in program.measured)
         blocks.append(lambda: _text(pdf, f"Measured and tested: {shown}."))
+    if program.disagree:
+        blocks.append(lambda: _text(pdf, program.disagree_line()))
     if program.could_change:
         line = f"These questions could still change it: {program.could_change_line()}."
         blocks.append(lambda: _text(pdf, line))

@@ -125,7 +125,7 @@ def render_program(program: Program) -> str:
             out += _wrap(f"- {line}", "", "  ")
         out.append("")
 
-    if program.defects or program.causes or program.measured or program.could_change:
+    if program.shows_anything:
         out += _heading("What your answers show")
         for title, notes in (("Defects", program.defects), ("Causes", program.causes)):
             for note in notes:
@@ -134,6 +134,8 @@ def render_program(program: Program) -> str:
         if program.measured:
             shown = "; ".join(f"{n.name} {n.text}" for n in program.measured)
             out += _wrap(f"Measured and tested: {shown}.")
+        if program.disagree:
+            out += _wrap(program.disagree_line())
         if program.could_change:
             out += _wrap(f"These questions could still change it: {program.could_change_line()}.")
         out.append("")

@@ -62,6 +62,10 @@ def render_diagnosis(
         out += [_wrap(ready, ""), ""]
     for line in view.held_back_lines(diagnosis):
         out += [_wrap(line, ""), ""]
+    if argued := view.disagreement_lines(diagnosis):
+        out.append(view.DISAGREE_HEADING)
+        out += [_wrap(f"- {line}") for line in argued]
+        out.append("")
     for line in view.unanswered_lines(diagnosis, kb):
         out += [_wrap(line, ""), ""]
 

@@ -72,6 +72,9 @@ from .logic import (
 # would hide it. Our own threshold: the certainty of one clear sign.
 DISAGREE = 0.5
 ARGUED = ("defect", "cause", "readiness")
+# How much an answer weighs against another of a different kind (docs/sources.md,
+# DESIGN: measured > seen or tested > felt): answers of different weights are settled.
+EVIDENCE_WEIGHT = {"reported": 0, "felt": 0, "seen": 1, "tested": 1, "measured": 2}
 
 
 class Answer(Fact):
@@ -475,22 +478,43 @@ class Engine:
             # where the answers themselves disagree: a rule on a conclusion (a red flag
             # closing the health screen) is policy, not a second opinion
             trace = [s for s in self._supports(record, key) if s.counted and _on_answers(s)]
-            if not any(s.certainty >= DISAGREE for s in trace) or not any(
-                s.certainty <= -DISAGREE for s in trace
-            ):
-                continue
-            found.append(
-                Disagreement(
-                    key[0],
-                    key[1],
-                    self.kb.entity(*key).name,
-                    record.certainty.get(key, 0.0),
-                    tuple(s for s in trace if s.certainty >= DISAGREE),
-                    tuple(s for s in trace if s.certainty <= -DISAGREE),
+            pro = tuple(s for s in trace if s.certainty >= DISAGREE)
+            con = tuple(s for s in trace if s.certainty <= -DISAGREE)
+            # a measurement against a feeling, or a coach's eye against a feeling, is
+            # settled by the knowledge base (measured > seen or tested > felt): not said
+            if pro and con and self._weight(pro) == self._weight(con):
+                found.append(
+                    Disagreement(
+                        key[0],
+                        key[1],
+                        self.kb.entity(*key).name,
+                        record.certainty.get(key, 0.0),
+                        pro,
+                        con,
+                    )
                 )
-            )
         found.sort(key=lambda d: (NAMESPACES.index(d.namespace), d.id))
-        return found
+        # one pair of answers said once (a hip seen dropping against a steady squat
+        # argues both the unstable leg and the control readiness)
+        said: set[frozenset[str]] = set()
+        once = []
+        for disagreement in found:
+            facts = frozenset(
+                f for s in (*disagreement.for_, *disagreement.against) for f in s.facts
+            )
+            if facts not in said:
+                said.add(facts)
+                once.append(disagreement)
+        return once
+
+    def _weight(self, supports: tuple[Support, ...]) -> int:
+        """The strongest kind of evidence among the answers behind some supports."""
+        return max(
+            EVIDENCE_WEIGHT[self.kb.observations[fact.split(" = ", 1)[0]].evidence]
+            for support in supports
+            for fact in support.facts
+            if " = " in fact
+        )
 
     def _used(self, engine: _Run, key: Key) -> set[Key]:
         """The conclusions a finding rests on directly. A companion that follows another

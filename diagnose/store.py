@@ -30,7 +30,8 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
 # `runform export` files (read back by records.parse_export)
 EXPORT_FORMAT = "runform-client"
-EXPORT_VERSION = 2  # 2: each assessment says which knowledge base diagnosed it
+EXPORT_VERSION = 3  # 2: each assessment says which knowledge base diagnosed it; 3: and
+# where its answers disagree (a diagnosis's `disagreements`, which runform before 3 refuses)
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
 # Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.

@@ -189,6 +189,11 @@ def test_answers_that_argue_both_ways_are_said_with_each_side(engine):
     )
     assert engine.run({"heel_strike": "yes", "toes_up_at_landing": "no"}).disagreements == []
     assert engine.run({**SCREEN_CLEAR, "hop_pain": "yes"}).disagreements == []
+    # a measurement against a feeling is settled (measured > felt), not a disagreement
+    settled = {**SCREEN_CLEAR, "short_stride": "yes", "stride_length_m": 1.4}
+    assert engine.run(settled).disagreements == []
+    # the same pair of answers argues the defect and the readiness: said once
+    assert [d.id for d in diagnosis.disagreements] == ["unstable_stance"]
 
 
 @settings(
@@ -206,3 +211,9 @@ def test_every_disagreement_has_strong_answers_on_both_sides(kb, engine, data):
         for support in (*found.for_, *found.against):
             assert support.counted
             assert all(" = " in f for f in support.facts if not f.startswith("not established"))
+        assert engine._weight(found.for_) == engine._weight(found.against)
+    said = [
+        frozenset(f for s in (*d.for_, *d.against) for f in s.facts)
+        for d in diagnosis.disagreements
+    ]
+    assert len(said) == len(set(said))

@@ -337,3 +337,41 @@ def test_the_runner_s_week_is_defined_once():
                 pass
             else:
                 raise AssertionError((ident, "below the minimum accepted"))
+
+
+HOPS = ("single_leg_hop_20s", "two_foot_hopping_3min")
+
+
+@pytest.mark.parametrize(
+    "change,asked",
+    [
+        ({}, True),
+        ({"pain_sharp": "yes"}, False),  # a red flag: nobody hops on it
+        ({"chest_pain": "unknown"}, False),  # the health screen still open
+        ({"plank_hold_s": 20}, False),  # the gate is shut already: the answer cannot matter
+        ({"side_to_side_difference": "yes"}, False),
+        ({"age_years": 35, "calf_raise_reps": 22}, False),
+        ({"single_leg_squat_wobble": 3}, False),
+        ({"no_strength_training": "yes"}, False),
+    ],
+)
+def test_the_hop_tests_are_asked_only_when_they_decide_the_gate_to_jumps(kb, engine, change, asked):
+    """The last test before jumping work loads the leg: asked only when every other gate
+    is passed and nothing hurts."""
+    import json
+    from pathlib import Path
+
+    runner = json.loads((Path(__file__).parent.parent / "cases" / "power-ready.json").read_text())
+    script = {**runner["answers"], **runner["runner"], **change}
+    for hop in HOPS:
+        script.pop(hop)
+    interview = Interview(kb.questionnaires["coach-intake"], kb, engine)
+    seen = []
+    while (question := interview.current()) is not None and len(seen) < 200:
+        seen.append(question.id)
+        interview.answer(
+            question, script.get(question.id, "yes" if question.id in HOPS else "unknown")
+        )
+    assert all(hop in seen for hop in HOPS) if asked else not any(hop in seen for hop in HOPS)
+    readiness = {f.id for f in interview.diagnosis().readiness}
+    assert ("ready_for_plyometrics" in readiness) == asked

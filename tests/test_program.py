@@ -406,6 +406,11 @@ def test_worth_never_raises_a_cadence_into_the_high_band(kb, engine, cadence):
     assert "Cadence up" not in text
     lower = program_for(kb, engine, {**answers, "cadence_spm": 170}).worth
     assert lower.target_cadence_spm == 178
+    # unless the diagnosis itself advises the rise (an overstride): one story
+    reaching = {**answers, "shin_reaching_at_landing": "yes", "cadence_spm": cadence}
+    program = program_for(kb, engine, reaching)
+    assert "cadence_retraining" in {a.id for a in program.advice}
+    assert program.worth.target_cadence_spm == round(cadence * 1.05)
 
 
 def test_worth_for_an_overstrider_puts_cadence_before_length(kb, engine):
@@ -556,6 +561,29 @@ def test_one_step_at_a_time_and_the_hardest_only_for_likely_problems(kb, engine,
     for item in program.items():
         if kb.prescriptions[item.exercise].difficulty >= HARDEST:
             assert max(certainty[t.id] for t in item.treats) >= MAIN_CERTAINTY, item
+    # in the later steps, a next step comes after its simpler step
+    position = {step.exercise: i for i, step in enumerate(program.later)}
+    for i, step in enumerate(program.later):
+        simpler = [e for e in position if kb.prescriptions[e].progression == step.exercise]
+        assert all(position[e] < i for e in simpler), [s.exercise for s in program.later]
+
+
+@pytest.mark.parametrize(
+    "runner,target",
+    [("examples/lea.json", "short_stride"), ("cases/short-steps-heel-first.json", "short_stride")],
+)
+def test_a_next_step_that_waits_leaves_its_target_another_exercise(kb, engine, runner, target):
+    """High skipping waits for low skipping; the short stride it would have treated gets
+    another exercise this week, not nothing."""
+    from pathlib import Path
+
+    from diagnose.answers import read_answers
+
+    given = read_answers(Path(__file__).resolve().parent.parent / runner, kb)
+    diagnosis = engine.run(given.values, given.runner, given.questionnaire)
+    program = build_program(diagnosis, kb, today=DAY)
+    assert any(target in {t.id for t in i.treats} for i in program.items())
+    assert "high_skipping" not in {i.exercise for i in program.items()}
 
 
 # ---------------------------------------------------------------- a week that makes sense

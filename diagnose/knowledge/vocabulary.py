@@ -2,9 +2,10 @@
 
 Everything else about a defect or an exercise lives in the data; these few ids are read
 by the planner (a runner who does no speed work, measured cadence and step length, the
-advice to let things be, overstriding and a short stride for the arithmetic of what the
-work is worth). `kb check` requires each with its kind, so renaming one in the YAML is a
-refused knowledge base, not a program that silently loses a feature.
+advice to let things be, overstriding, a short stride and the advice to raise the cadence
+for the arithmetic of what the work is worth). `kb check` requires each with its kind, so
+renaming one in the YAML is a refused knowledge base, not a program that silently loses a
+feature.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ STRIDE_LENGTH_M = "stride_length_m"  # observation, number (metres)
 OVERSTRIDING = "overstriding"  # defect
 SHORT_STRIDE = "short_stride"  # defect
 LET_IT_BE = "let_it_be"  # prescription (advice): no cues, no gains sold
+CADENCE_RETRAINING = "cadence_retraining"  # prescription (advice): the worth offers the rise
 
 # The observation ids answers files may rely on (the README's core vocabulary): a
 # knowledge base may add more, never lose one.
@@ -37,5 +39,5 @@ REQUIRED: dict[str, dict[str, str | None]] = {
         STRIDE_LENGTH_M: "number",
     },
     "defect": {OVERSTRIDING: None, SHORT_STRIDE: None},
-    "prescription": {LET_IT_BE: None},
+    "prescription": {LET_IT_BE: None, CADENCE_RETRAINING: None},
 }

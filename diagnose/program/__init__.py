@@ -44,13 +44,9 @@ HELD_SESSION = "Run only as your clinician allows."
 
 def _yet(diagnosis: Diagnosis) -> str:
     """Nothing found is not the all-clear while questions that could change it are open."""
-    count = len(diagnosis.unanswered)
-    if not count:
+    if not diagnosis.unanswered:
         return ""
-    return (
-        f" yet, but {count} question{'s' if count != 1 else ''} left unknown or not asked"
-        f" could change that (below): answer {'them' if count != 1 else 'it'} to be sure"
-    )
+    return " yet, but questions left unknown or not asked could change that (below)"
 
 
 def _headline(diagnosis: Diagnosis, planned: bool, letting_be: bool = False) -> str:
@@ -283,6 +279,7 @@ def build_program(
                 default=0.0,
             ),
             short_stride=any(d.id == vocabulary.SHORT_STRIDE for d in diagnosis.defects),
+            cadence_advised=any(a.id == vocabulary.CADENCE_RETRAINING for a in diagnosis.advice),
         ),
         headline=_headline(diagnosis, bool(plan.placed), letting_be),
         red_flags=[Note(f.id, f.name, f.details.advice) for f in diagnosis.red_flags],
@@ -298,7 +295,10 @@ def build_program(
         defects=found(diagnosis.defects, kb, diagnosis.answers),
         measured=measured(diagnosis, kb),
         could_change=could_change(diagnosis, kb),
-        disagree=[Note(d.id, d.name) for d in diagnosis.disagreements],
+        # (with a red flag, nothing to test again before a clinician has seen it)
+        disagree=[]
+        if diagnosis.red_flags
+        else [Note(d.id, d.name) for d in diagnosis.disagreements],
         notes=notes,
         source=diagnosis.source,
         goal_distance_km=runner.get("goal_distance_km"),

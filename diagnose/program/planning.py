@@ -269,19 +269,10 @@ def choose(
         planned = sum(1 for c, _ in placed if c.entity.category in DRILLS)
         return max_drills is None or planned < max_drills
 
-    def first_steps(options: list[Candidate]) -> list[Candidate]:
-        """A next step wanted here brings its simpler step, when that is prescribed, in
-        its place (lepape-technique: the simpler one is repeated until learned); the next
-        step itself is offered among the later steps."""
-        firsts: list[Candidate] = []
-        for candidate in options:
-            seen = {candidate.id}
-            while (simpler := simpler_step(candidate, pool)) and simpler.id not in seen:
-                candidate = simpler
-                seen.add(candidate.id)
-            if candidate not in firsts:
-                firsts.append(candidate)
-        return firsts
+    def after_its_simpler_step(candidate: Candidate) -> bool:
+        """A next step waits while its simpler step is prescribed (lepape-technique: the
+        simpler one is repeated until learned); it is offered among the later steps."""
+        return simpler_step(candidate, pool) is not None
 
     def companion_sessions(candidate: Candidate) -> set[int] | None:
         """A companion (ankle circles after the foot walks) goes where what it follows
@@ -291,7 +282,8 @@ def choose(
         return {p.session for c, ps in placed if c.id in candidate.follows for p in ps}
 
     def give(options: list[Candidate], smallest: bool = False, rank=None) -> bool:
-        still = [c for c in first_steps(options) if c in left]  # not planned earlier
+        # not planned earlier in this round, nor waiting for its simpler step
+        still = [c for c in options if c in left and not after_its_simpler_step(c)]
         if not drills_left():
             still = [c for c in still if c.entity.category not in DRILLS]
         for candidate in sorted(still, key=rank or (lambda c: _rank(c, covered))):
@@ -352,7 +344,8 @@ def choose(
     if not placed and treating:
         # Too little time for even one exercise: keep the shortest, simplest one rather
         # than hand out an empty program, and say so.
-        best = min(first_steps(treating), key=lambda c: (c.entity.minutes, *_rank(c, set())))
+        firsts = [c for c in treating if not after_its_simpler_step(c)] or treating
+        best = min(firsts, key=lambda c: (c.entity.minutes, *_rank(c, set())))
         placements = planner.place(best.entity, smallest=True, strict=False)
         if placements:
             placed.append((best, placements))
@@ -452,9 +445,12 @@ def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase) -> str:
     """Why a prescribed exercise is not in this week: the true reason, said so."""
     if plan.cautious:
         return "until a clinician has cleared you"
-    if not candidate.treats and candidate.follows and not candidate.follows & plan.planned_ids:
+    if not candidate.treats and candidate.follows:
         with_ = "; ".join(kb.prescriptions[f].name.lower() for f in sorted(candidate.follows))
-        return f"with what it goes with ({with_})"
+        if not candidate.follows & plan.planned_ids:
+            return f"with what it goes with ({with_})"
+        # it goes only where what it follows is, and that session is full
+        return f"when the session of what it goes with ({with_}) has room for it"
     if candidate.entity.category in DRILLS and plan.drills_full():
         return "while you let things be: a few drills at most"
     simpler = simpler_step(candidate, [c for c, _ in plan.placed] + plan.waiting)
@@ -463,6 +459,24 @@ def waiting_reason(candidate: Candidate, plan: Plan, kb: KnowledgeBase) -> str:
     if candidate.entity.difficulty >= HARDEST:
         return "once the simpler exercises feel easy"
     return MORE_TIME.format(budget=plan.budget)
+
+
+def _simpler_first(waiting: list[Candidate]) -> list[Candidate]:
+    """The same order, except that a next step comes right after its simpler step when
+    both wait (quick tapping, then fast feet)."""
+    ordered: list[Candidate] = []
+
+    def add(candidate: Candidate) -> None:
+        while candidate is not None and candidate not in ordered:
+            ordered.append(candidate)
+            candidate = next((c for c in waiting if c.id == candidate.entity.progression), None)
+
+    for candidate in waiting:
+        if simpler_step(candidate, waiting) is None:
+            add(candidate)
+    for candidate in waiting:  # (a loop of next steps, which the catalogue does not have)
+        add(candidate)
+    return ordered
 
 
 def later_steps(
@@ -501,9 +515,11 @@ def later_steps(
                 "once the one before it feels easy",
             )
         )
-    waiting = sorted(
-        (c for c in plan.waiting if c.id not in offered),
-        key=lambda c: _usefulness(c, diagnosis),
+    waiting = _simpler_first(
+        sorted(
+            (c for c in plan.waiting if c.id not in offered),
+            key=lambda c: _usefulness(c, diagnosis),
+        )
     )
     room = max(0, MAX_LATER - len(steps)) if progressions else 0
     for candidate in waiting[:room]:

@@ -23,10 +23,11 @@ STEP_PER_HEIGHT = 0.65
 STATED = 0.5
 
 
-def _room_to_raise(cadence: float | None) -> bool:
-    """A 5 % rise keeps the cadence out of the high band (an unknown cadence: the rise
-    is put in general terms)."""
-    return cadence is None or cadence * (1 + CADENCE_RAISE) <= HIGH_CADENCE
+def _room_to_raise(cadence: float | None, advised: bool) -> bool:
+    """The rise is offered: the diagnosis advises it (an overstride or a bounce at 178 is
+    still eased by +5-10 %), or it keeps the cadence out of the high band (an unknown
+    cadence: the rise is put in general terms). One printout, one story."""
+    return advised or cadence is None or cadence * (1 + CADENCE_RAISE) <= HIGH_CADENCE
 
 
 def _distance_words(km: float | None) -> tuple[float, str]:
@@ -59,17 +60,19 @@ def worth_of(
     answers: dict[str, Any],
     overstriding: float = 0.0,
     short_stride: bool = False,
+    cadence_advised: bool = False,
 ) -> Worth:
     """The arithmetic for this runner; `overstriding` (how certain the foot reaches too
     far ahead) turns the advice from longer steps to the cadence first; `short_stride`
-    forbids a typical step for someone whose steps are short. The figures are upper
-    bounds of simple arithmetic, and say so."""
+    forbids a typical step for someone whose steps are short; `cadence_advised`: the
+    diagnosis advises a higher cadence. The figures are upper bounds of simple
+    arithmetic, and say so."""
     km, words = _distance_words(runner.get("goal_distance_km"))
     metres = km * 1000
     step, step_source = _step(runner, answers, short_stride)
     known = step_source == "measured"
     if not step:
-        return _without_step(km, words, answers)
+        return _without_step(km, words, answers, cadence_advised)
     steps = round(metres / step)
     stride_gain = round(steps * STRIDE_GAIN_M)
     extra_steps = round(steps * CADENCE_RAISE)
@@ -78,7 +81,8 @@ def worth_of(
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     high_cadence = cadence is not None and cadence > HIGH_CADENCE
-    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and _room_to_raise(cadence) else None
+    room = _room_to_raise(cadence, cadence_advised) and not high_cadence
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and room else None
     percent = round(CADENCE_RAISE * 100)
     gain_cm = round(STRIDE_GAIN_M * 100)
 
@@ -134,7 +138,7 @@ def worth_of(
                 f"Your cadence of {cadence:g} steps a minute is already high: keep it, and "
                 "let step length be the lever."
             )
-    elif not _room_to_raise(cadence):
+    elif not room:
         lines.append(
             f"Your cadence of {cadence:g} steps a minute is already good: {percent} % more "
             f"would take it past {HIGH_CADENCE}, which is high, so keep it"
@@ -179,19 +183,20 @@ def worth_of(
     )
 
 
-def _without_step(km: float, words: str, answers: dict[str, Any]) -> Worth:
+def _without_step(km: float, words: str, answers: dict[str, Any], advised: bool) -> Worth:
     """For a runner with a short stride whose step length is not known: no made-up
     metres, only what the cadence arithmetic gives as a share of the race."""
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     percent = round(CADENCE_RAISE * 100)
-    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and _room_to_raise(cadence) else None
+    room = _room_to_raise(cadence, advised) and not (cadence and cadence > HIGH_CADENCE)
+    target = round(cadence * (1 + CADENCE_RAISE)) if cadence and room else None
     raise_it = (
         f"Cadence up {percent} %"
         + (f" (from your {cadence:g} to about {target} steps a minute)" if target else "")
         + f" covers up to {percent} % more of {words} in the same time if each step stayed as"
         " long; a longer step adds its own share on top."
-        if _room_to_raise(cadence)
+        if room
         else f"Your cadence of {cadence:g} steps a minute is already good: keep it, and let "
         "step length be the lever."
     )

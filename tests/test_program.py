@@ -629,6 +629,18 @@ def test_strength_days_are_48_h_apart_and_not_after_the_hard_runs(sessions):
         assert after_hard(chosen) == min(after_hard(p) for p in fewest)
 
 
+@pytest.mark.parametrize("sessions", range(2, 8))
+def test_the_technique_run_never_falls_the_day_after_the_long_run(sessions):
+    """Strides and drills (jumps when ready) want fresh legs: a run every day puts an easy
+    recovery run after the long one and the technique run the day after that."""
+    from diagnose.program.week import week_of
+
+    week = week_of({"sessions_per_week": sessions}, "yes")
+    (long_run,) = week.of_kind("long")
+    assert (week.day(week.technique) - week.day(long_run)) % 7 != 1
+    assert week.kinds.count("technique") == 1
+
+
 def test_four_runs_a_week_get_their_strength_48_h_apart():
     """Technique, easy, faster, long (days 0, 1, 3, 5): the two easy-paced runs fall on
     following days, so the second circuit goes after the long run rather than 24 h after

@@ -125,13 +125,17 @@ class Week:
 def session_kinds(count: int, speed: bool = True) -> tuple[str, ...]:
     """The week's shape: the technique run first, the faster session in the middle, the
     long run last, easy runs in between (one of each at most; technique-drills: one
-    technique day)."""
+    technique day); never the technique run the day after the long run."""
     if count == 1:
         return ("technique",)
     if count == 2:
         return ("technique", "long")
     kinds = ["technique", *["easy"] * (count - 3), "long"]
     kinds.insert(count // 2, "speed" if speed else "easy")
+    if count == 7:
+        # a run every day: the technique run (strides, drills, jumps when ready) would
+        # fall the day after the long run; an easy recovery run goes there instead
+        kinds[0], kinds[1] = kinds[1], kinds[0]
     return tuple(kinds)
 
 

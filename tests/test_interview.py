@@ -375,3 +375,25 @@ def test_the_hop_tests_are_asked_only_when_they_decide_the_gate_to_jumps(kb, eng
     assert all(hop in seen for hop in HOPS) if asked else not any(hop in seen for hop in HOPS)
     readiness = {f.id for f in interview.diagnosis().readiness}
     assert ("ready_for_plyometrics" in readiness) == asked
+
+
+@pytest.mark.parametrize("answer,follow_up", [("no", True), ("yes", False)])
+def test_a_hop_test_not_passed_is_followed_by_the_pain_question(kb, engine, answer, follow_up):
+    """A failed hop test may be pain: the question about pain on hopping comes next, and
+    a yes is a red flag."""
+    import json
+    from pathlib import Path
+
+    runner = json.loads((Path(__file__).parent.parent / "cases" / "power-ready.json").read_text())
+    script = {**runner["answers"], **runner["runner"], "single_leg_hop_20s": answer}
+    script.pop("two_foot_hopping_3min")
+    script["hop_pain"] = "yes"
+    interview = Interview(kb.questionnaires["coach-intake"], kb, engine)
+    seen = []
+    while (question := interview.current()) is not None and len(seen) < 200:
+        seen.append(question.id)
+        interview.answer(question, script.get(question.id, "unknown"))
+    assert ("hop_pain" in seen) == follow_up
+    if follow_up:
+        assert seen.index("hop_pain") > seen.index("single_leg_hop_20s")
+        assert interview.diagnosis().health == "red_flag"

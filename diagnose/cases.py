@@ -222,8 +222,11 @@ def appearing(diagnosis: Diagnosis, program: Program) -> dict[str, set[str]]:
         seen(item.exercise, "planned")
     for step in program.later:
         seen(step.exercise, "later steps")
+    # (work named as waiting for a readiness not yet shown is not offered: not counted)
+    gated = {ident for gate in diagnosis.gates for ident, _ in gate.waiting}
     for note in (*program.held_back, *program.advice):
-        seen(note.id, "in the printout")
+        if note.id not in gated or note.id in {f.id for f in diagnosis.held_back}:
+            seen(note.id, "in the printout")
     return found
 
 

@@ -141,6 +141,34 @@ class Disagreement:
         }
 
 
+@dataclass(frozen=True)
+class Gate:
+    """Work the rules would prescribe once a readiness is shown (bounding, once ready for
+    jumps), and what that readiness still lacks: the expert system's "why not"."""
+
+    readiness: str  # the readiness id (it opens a load)
+    name: str
+    waiting: tuple[tuple[str, str], ...]  # (prescription id, name) it would open
+    missing: tuple[str, ...]  # "Hopping without pain: not tested", ...
+
+    @property
+    def words(self) -> str:
+        """Why the work waits: "until ready for jumps and bounding is shown (still
+        missing: Hopping without pain: not tested)"."""
+        missing = "; ".join(self.missing)
+        return f"until {self.name[0].lower()}{self.name[1:]} is shown" + (
+            f" (still missing: {missing})" if missing else ""
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "readiness": self.readiness,
+            "name": self.name,
+            "waiting": [{"id": i, "name": n} for i, n in self.waiting],
+            "missing": list(self.missing),
+        }
+
+
 # The health screen (docs/sources.md: readiness questions): every screen question answered
 # and none a yes; some still open (unknown or not asked), no yes; or a red flag.
 CLEAR, INCOMPLETE, RED_FLAG = "clear", "incomplete", "red_flag"
@@ -177,6 +205,8 @@ class Diagnosis:
     watch: dict[str, Any] | None = None
     # how to find the conclusions the answers argue both ways: when something reads them
     argued: Callable[[], list[Disagreement]] | None = field(default=None, repr=False, compare=False)
+    # how to find the work that waits for a readiness not yet shown, and what it lacks
+    gated: Callable[[], list[Gate]] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def unanswered(self) -> list[str]:
@@ -189,14 +219,20 @@ class Diagnosis:
         """Conclusions the answers argue both ways, strongly each way."""
         return self.argued() if self.argued is not None else []
 
+    @functools.cached_property
+    def gates(self) -> list[Gate]:
+        """Work waiting for a readiness not yet shown, with what the readiness lacks."""
+        return self.gated() if self.gated is not None else []
+
     def __getstate__(self) -> dict[str, Any]:
-        # a copy for another process carries the questions and disagreements, not the
-        # way to find them
+        # a copy for another process carries what was worked out, not the way to
         state = dict(self.__dict__)
         state["unanswered"] = self.unanswered
         state["open_questions"] = None
         state["disagreements"] = self.disagreements
         state["argued"] = None
+        state["gates"] = self.gates
+        state["gated"] = None
         return state
 
     def findings(self) -> list[Finding]:
@@ -233,6 +269,7 @@ class Diagnosis:
                 "held_back": [f.to_dict() for f in self.held_back],
                 "unanswered": list(self.unanswered),
                 "disagreements": [d.to_dict() for d in self.disagreements],
+                "waiting_for_readiness": [g.to_dict() for g in self.gates],
             }
         )
         return out

@@ -25,6 +25,7 @@ from .diagnosis import (
     Disagreement,
     Exercise,
     Finding,
+    Gate,
     RedFlagAdvice,
     Support,
 )
@@ -72,6 +73,9 @@ from .logic import (
 # would hide it. Our own threshold: the certainty of one clear sign.
 DISAGREE = 0.5
 ARGUED = ("defect", "cause", "readiness")
+# A readiness this close (at most this many of its parts missing) is worth a line on what
+# the work it opens waits for; further off, "the hardest exercises wait" says enough.
+NEAR = 2
 # How much an answer weighs against another of a different kind (docs/sources.md,
 # DESIGN: measured > seen or tested > felt): answers of different weights are settled.
 EVIDENCE_WEIGHT = {"reported": 0, "felt": 0, "seen": 1, "tested": 1, "measured": 2}
@@ -371,6 +375,13 @@ class Engine:
             for obs in sorted(observations_in(rule.when)):
                 self._rules_reading.setdefault(obs, []).append(rule)
         self._screen = [o.id for o in kb.observations.values() if o.screen]
+        # readiness -> the prescription rules that require it (work it would open)
+        self._gated_by: dict[Key, list[KBRule]] = {}
+        for rule in self.rules:
+            if rule.then.key[0] == "prescription" and rule.cf > 0:
+                for test in tests(rule.when):
+                    if isinstance(test, ConclusionTest) and test.namespace == "readiness":
+                        self._gated_by.setdefault((test.namespace, test.ident), []).append(rule)
         # load level -> the readiness conclusions that open it
         self._gates: dict[str, list[str]] = {}
         for readiness in kb.readiness.values():
@@ -507,6 +518,73 @@ class Engine:
                 once.append(disagreement)
         return once
 
+    def _waiting_for_readiness(self, record: _Record, health: str) -> list[Gate]:
+        """For each readiness that opens a load and is nearly shown (NEAR parts missing
+        at most): the prescriptions its rules would give were it shown (bounding for a
+        lack of power), and the parts of its own rule still missing, each said as not
+        tested, not passed, not answered or as answered. None while the health screen
+        is not clear: the clinician, or the health questions, come first."""
+        if health != CLEAR:
+            return []
+        gates = []
+        for readiness in self.kb.readiness.values():
+            key = ("readiness", readiness.id)
+            if not readiness.opens or record.certainty.get(key, 0.0) >= THRESHOLD:
+                continue
+
+            def assumed(test: ConclusionTest, key: Key = key) -> float:
+                shown = (test.namespace, test.ident) == key
+                return 1.0 if shown else record.certainty_of(test)
+
+            waiting = sorted(
+                {
+                    rule.then.key[1]
+                    for rule in self._gated_by.get(key, [])
+                    if premise_certainty(rule.when, record.answers, assumed) > 0
+                }
+            )
+            missing = self._lacking(key, record) if waiting else []
+            if waiting and len(missing) <= NEAR:
+                named = tuple((i, self.kb.prescriptions[i].name) for i in waiting)
+                gates.append(Gate(readiness.id, readiness.name, named, tuple(missing)))
+        return gates
+
+    def _lacking(self, key: Key, record: _Record) -> list[str]:
+        """The parts of a readiness's rule that do not hold, in words."""
+        lacking: list[str] = []
+        for rule in self._rules_for.get(key, []):
+            if rule.cf <= 0:
+                continue
+            parts = rule.when.all if isinstance(rule.when, AllOf) else [rule.when]
+            for part in parts:
+                if premise_certainty(part, record.answers, record.certainty_of) >= THRESHOLD:
+                    continue
+                if isinstance(part, ConclusionTest):
+                    entity = self.kb.entity(part.namespace, part.ident)
+                    read = set().union(
+                        *(
+                            observations_in(r.when)
+                            for r in self._rules_for.get((part.namespace, part.ident), [])
+                        )
+                    )
+                    known = [record.answers.get(o, UNKNOWN) != UNKNOWN for o in read]
+                    said = (
+                        "not passed"
+                        if all(known)
+                        else "not fully tested"
+                        if any(known)
+                        else "not tested"
+                    )
+                    lacking.append(f"{entity.name}: {said}")
+                elif isinstance(part, ObservationTest):
+                    name = self.kb.observations[part.obs].name
+                    given = record.answers.get(part.obs, UNKNOWN)
+                    said = "not answered" if given == UNKNOWN else f"answered {given}"
+                    lacking.append(f"{name}: {said}")
+                else:
+                    lacking.append(_words(part))
+        return lacking
+
     def _weight(self, supports: tuple[Support, ...]) -> int:
         """The strongest kind of evidence among the answers behind some supports."""
         return max(
@@ -598,6 +676,7 @@ class Engine:
                 self.unanswered, answers, engine.certainty, questionnaire
             ),
             argued=functools.partial(self._disagreements, record),
+            gated=functools.partial(self._waiting_for_readiness, record, health),
             answers=answers,
             runner=runner,
             questionnaire=questionnaire,

@@ -78,6 +78,24 @@ class StoredDisagreement(BaseModel):
     against: list[StoredSupport] = Field(max_length=50)
 
 
+class StoredWaiting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id
+    name: Name
+
+
+class StoredGate(BaseModel):
+    """Work waiting for a readiness not yet shown, as `diagnose --format json` writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    readiness: Id
+    name: Name
+    waiting: list[StoredWaiting] = Field(max_length=50)
+    missing: list[Text] = Field(max_length=50)
+
+
 class StoredRunner(Runner):
     """The runner as kept with an assessment: an intake names them from the command
     line, where control characters are refused, so an import refuses them too."""
@@ -134,6 +152,7 @@ class StoredDiagnosis(BaseModel):
     unanswered: list[Id] = Field(default_factory=list)
     # (records made before disagreements were said have none)
     disagreements: list[StoredDisagreement] = Field(default_factory=list, max_length=100)
+    waiting_for_readiness: list[StoredGate] = Field(default_factory=list, max_length=20)
 
     def stored(self) -> dict[str, Any]:
         """As given (no details a finding did not have), every list of findings there."""

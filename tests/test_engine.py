@@ -217,3 +217,32 @@ def test_every_disagreement_has_strong_answers_on_both_sides(kb, engine, data):
         for d in diagnosis.disagreements
     ]
     assert len(said) == len(set(said))
+
+
+def test_work_that_waits_for_a_near_readiness_says_what_is_missing(kb, engine):
+    """Every gate to jumps passed but the hop tests: bounding is named as waiting, with
+    the hop test as what is missing; far from ready, or with the health screen open,
+    nothing is said beyond the held-back rules."""
+    import json
+    import pickle
+    from pathlib import Path
+
+    runner = json.loads((Path(__file__).parent.parent / "cases" / "power-ready.json").read_text())
+    hops = ("single_leg_hop_20s", "two_foot_hopping_3min")
+    values = {k: v for k, v in runner["answers"].items() if k not in hops}
+    diagnosis = engine.run(values)
+    (gate,) = diagnosis.gates
+    assert gate.readiness == "ready_for_plyometrics"
+    assert [i for i, _ in gate.waiting] == ["bounding"]
+    assert gate.missing == ("Hopping without pain: not tested",)
+    assert "until ready for jumps and bounding is shown (still missing: Hopping" in gate.words
+    copy = pickle.loads(pickle.dumps(engine.run(values)))
+    assert copy.to_dict()["waiting_for_readiness"] == [gate.to_dict()]
+    assert engine.run(runner["answers"]).gates == []  # ready: nothing waits
+    half = engine.run({**values, "two_foot_hopping_3min": "yes"}).gates[0]
+    assert half.missing == ("Hopping without pain: not fully tested",)
+    failed = engine.run({**values, "single_leg_hop_20s": "no", "two_foot_hopping_3min": "no"})
+    assert failed.gates[0].missing == ("Hopping without pain: not passed",)
+    assert engine.run({**values, "chest_pain": "unknown"}).gates == []  # the health first
+    far = {**values, "plank_hold_s": 20, "calf_raise_reps": 10, "side_to_side_difference": "yes"}
+    assert engine.run(far).gates == []  # far off: the hardest work simply waits

@@ -283,7 +283,12 @@ def build_program(
         ),
         headline=_headline(diagnosis, bool(plan.placed), letting_be),
         red_flags=[Note(f.id, f.name, f.details.advice) for f in diagnosis.red_flags],
-        held_back=[Note(f.id, f.name, f.held_back_because or "") for f in diagnosis.held_back],
+        held_back=[Note(f.id, f.name, f.held_back_because or "") for f in diagnosis.held_back]
+        + [
+            Note(ident, name, gate.words)
+            for gate in diagnosis.gates
+            for ident, name in gate.waiting
+        ],
         health_open=[
             Note(o, kb.observations[o].name, kb.observations[o].description)
             for o in diagnosis.screen_open

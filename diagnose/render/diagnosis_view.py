@@ -205,11 +205,14 @@ def disagreement_lines(diagnosis: Diagnosis) -> list[str]:
 
 
 def held_back_lines(diagnosis: Diagnosis) -> list[str]:
-    """What is held back, one line per reason."""
+    """What is held back, one line per reason (work waiting for a readiness not yet
+    shown too, with what it lacks)."""
     by_reason: dict[str, list[str]] = {}
     for finding in diagnosis.held_back:
         reason = finding.held_back_because or "for now"
         by_reason.setdefault(reason, []).append(finding.name)
+    for gate in diagnosis.gates:
+        by_reason.setdefault(gate.words, []).extend(name for _, name in gate.waiting)
     return [f"Held back {reason}: {'; '.join(names)}." for reason, names in by_reason.items()]
 
 

@@ -56,7 +56,7 @@ def render_diagnosis(diagnosis: Diagnosis, kb: KnowledgeBase, explain: bool = Fa
     ready = view.readiness_line(diagnosis)
     if ready:
         out += [escape(ready), ""]
-    if diagnosis.held_back:
+    if diagnosis.held_back or diagnosis.gates:
         out += ["## Held back", ""]
         out += [f"- {escape(line)}" for line in view.held_back_lines(diagnosis)]
         out.append("")

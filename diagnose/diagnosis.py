@@ -153,10 +153,10 @@ class Gate:
 
     @property
     def words(self) -> str:
-        """Why the work waits: "until ready for jumps and bounding is shown (still
-        missing: Hopping without pain: not tested)"."""
+        """Why the work waits: "until ready for jumps and bounding (still missing:
+        Hopping without pain: not tested)"."""
         missing = "; ".join(self.missing)
-        return f"until {self.name[0].lower()}{self.name[1:]} is shown" + (
+        return f"until {self.name[0].lower()}{self.name[1:]}" + (
             f" (still missing: {missing})" if missing else ""
         )
 

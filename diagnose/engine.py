@@ -561,29 +561,31 @@ class Engine:
                     continue
                 if isinstance(part, ConclusionTest):
                     entity = self.kb.entity(part.namespace, part.ident)
-                    read = set().union(
-                        *(
-                            observations_in(r.when)
-                            for r in self._rules_for.get((part.namespace, part.ident), [])
-                        )
+                    lacking.append(
+                        f"{entity.name}: {self._how_short((part.namespace, part.ident), record)}"
                     )
-                    known = [record.answers.get(o, UNKNOWN) != UNKNOWN for o in read]
-                    said = (
-                        "not passed"
-                        if all(known)
-                        else "not fully tested"
-                        if any(known)
-                        else "not tested"
-                    )
-                    lacking.append(f"{entity.name}: {said}")
                 elif isinstance(part, ObservationTest):
                     name = self.kb.observations[part.obs].name
                     given = record.answers.get(part.obs, UNKNOWN)
-                    said = "not answered" if given == UNKNOWN else f"answered {given}"
-                    lacking.append(f"{name}: {said}")
+                    lacking.append(f"{name}: {'not answered' if given == UNKNOWN else given}")
                 else:
                     lacking.append(_words(part))
         return lacking
+
+    def _how_short(self, key: Key, record: _Record) -> str:
+        """Why a conclusion the readiness needs is not there: its tests failed ("not
+        passed": a hop test answered no, whatever was left unasked after it), some are
+        still to do ("not fully tested"), or none was done ("not tested")."""
+        rules = [rule for rule in self._rules_for.get(key, []) if rule.cf > 0]
+
+        def status(test: ConclusionTest) -> bool:
+            return record.certainty_of(test) >= THRESHOLD
+
+        if all(truth(rule.when, record.answers, status) is False for rule in rules):
+            return "not passed"
+        read = set().union(*(observations_in(rule.when) for rule in rules))
+        tried = any(record.answers.get(o, UNKNOWN) != UNKNOWN for o in read)
+        return "not fully tested" if tried else "not tested"
 
     def _weight(self, supports: tuple[Support, ...]) -> int:
         """The strongest kind of evidence among the answers behind some supports."""

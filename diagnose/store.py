@@ -30,9 +30,9 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
 # `runform export` files (read back by records.parse_export)
 EXPORT_FORMAT = "runform-client"
-EXPORT_VERSION = 3  # 2: each assessment says which knowledge base diagnosed it; 3: and
-# where its answers disagree and what waits for a readiness (a diagnosis's
-# `disagreements` and `waiting_for_readiness`, which runform before 3 refuses)
+EXPORT_VERSION = 4  # 2: each assessment says which knowledge base diagnosed it; 3: and
+# where its answers disagree (a diagnosis's `disagreements`); 4: and what waits for a
+# readiness (`waiting_for_readiness`): an older runform refuses what it cannot read
 
 SCHEMA_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
 # Each entry moves the schema from version N-1 to N. Never edit a released entry: add one.

@@ -455,12 +455,18 @@ def test_an_assessment_whose_answers_disagree_is_kept_exported_and_imported(
     assert again.exit_code == 0, again.output
     # work waiting for a readiness is kept too, and travels
     near = EXAMPLES.parent / "cases" / "masters-61-hops-untested.json"
-    assert run(cli_runner, "intake", "Gérard", "--answers", near, "--no-input", "--db", db)
+    result = run(cli_runner, "intake", "Gérard", "--answers", near, "--no-input", "--db", db)
+    assert result.exit_code == 0, result.output
     gerard = tmp_path / "gerard.json"
     assert run(cli_runner, "export", "Gérard", "-o", gerard, "--db", db).exit_code == 0
     gates = json.loads(gerard.read_text())["assessments"][0]["diagnosis"]["waiting_for_readiness"]
     assert gates and gates[0]["readiness"] == "ready_for_plyometrics"
-    assert run(cli_runner, "import", gerard, "--db", str(tmp_path / "other.db")).exit_code == 0
+    other = str(tmp_path / "other.db")
+    assert run(cli_runner, "import", gerard, "--db", other).exit_code == 0
+    back = tmp_path / "back.json"
+    assert run(cli_runner, "export", "Gérard", "-o", back, "--db", other).exit_code == 0
+    kept = json.loads(back.read_text())["assessments"][0]["diagnosis"]["waiting_for_readiness"]
+    assert kept == gates
     # an older record, made before disagreements were said, still imports
     data = json.loads(exported.read_text())
     del data["assessments"][0]["diagnosis"]["disagreements"]

@@ -562,6 +562,15 @@ def test_one_step_at_a_time_and_the_hardest_only_for_likely_problems(kb, engine,
     for item in program.items():
         if kb.prescriptions[item.exercise].difficulty >= HARDEST:
             assert max(certainty[t.id] for t in item.treats) >= MAIN_CERTAINTY, item
+    # a strength exercise done twice is done 48 h apart whenever the week allows it
+    from diagnose.program.week import week_of
+
+    week = week_of({"sessions_per_week": base.get("week", 5)}, None)
+    if len(week.strength_pairs[0]) > 1 and week.days_apart(*week.strength_pairs[0]) >= 2:
+        for session_items in ([i for i in program.items() if i.exercise == e] for e in planned):
+            days = [s.number - 1 for s in program.sessions for i in s.items if i in session_items]
+            if len(days) == 2 and session_items[0].category == "strength":
+                assert week.days_apart(*days) >= 2, days
     # in the later steps, a next step comes after its simpler step
     position = {step.exercise: i for i, step in enumerate(program.later)}
     for i, step in enumerate(program.later):
@@ -640,6 +649,21 @@ def test_the_technique_run_never_falls_the_day_after_the_long_run(sessions):
     (long_run,) = week.of_kind("long")
     assert (week.day(week.technique) - week.day(long_run)) % 7 != 1
     assert week.kinds.count("technique") == 1
+
+
+def test_a_full_strength_day_moves_the_second_session_to_another_pair_48_h_apart(kb, engine):
+    """Four runs, the technique run full of drills: the lunge's second session goes after
+    the easy run (four days from the long run), not left at once a week."""
+    from pathlib import Path
+
+    from diagnose.answers import read_answers
+
+    runner = Path(__file__).resolve().parent.parent / "cases" / "masters-61-hops-untested.json"
+    given = read_answers(runner, kb)
+    program = build_program(engine.run(given.values, given.runner), kb, today=DAY)
+    sessions = [s.number for s in program.sessions for i in s.items if i.exercise == "lunge"]
+    assert len(sessions) == 2
+    assert not any("once a week for now" in n for n in program.notes)
 
 
 def test_four_runs_a_week_get_their_strength_48_h_apart():

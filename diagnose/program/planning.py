@@ -107,9 +107,12 @@ class Planner:
         """Ways to place one exercise this week, the fullest first."""
         week, slots = self.week, set(rx.when)
         if "strength_day" in slots:
-            # twice a week (workshop-exercises); once is the smallest form, completed later
-            both = [Placement(i, "after") for i in week.strength]
-            return [both] + ([[p] for p in both] if len(both) > 1 else [])
+            # twice a week (workshop-exercises), in the best pair of days that has room;
+            # once is the smallest form, completed later
+            pairs = [[Placement(i, "after") for i in pair] for pair in week.strength_pairs]
+            days = dict.fromkeys(p.session for pair in pairs for p in pair)
+            once = [[Placement(i, "after")] for i in days]
+            return [pair for pair in pairs if len(pair) > 1] + once
         if "technique_day" in slots:
             # The technique run first. Once it is full, a drill also fit for a warm-up goes
             # at the end of another run's warm-up (lepape-technique), the hard day's last.
@@ -198,11 +201,14 @@ class Planner:
         if len(fullest) <= len(placements):
             return []
         if "strength_day" in rx.when:
+            # its second session: the other day of any pair (48 h apart) it is part of
             taken = {p.session for p in placements}
-            extra = [p for p in fullest if p.session not in taken]
-            if self.fits(rx, extra):
-                self._take(rx, extra)
-                return extra
+            for pair in self.week.strength_pairs:
+                if taken < set(pair):
+                    extra = [Placement(i, "after") for i in pair if i not in taken]
+                    if self.fits(rx, extra):
+                        self._take(rx, extra)
+                        return extra
             return []
         if "after_run" not in rx.when:
             return []

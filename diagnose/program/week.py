@@ -98,28 +98,34 @@ class Week:
 
     @property
     def strength(self) -> list[int]:
-        """Where the strength circuit goes (workshop-exercises: twice a week after a run;
-        technique-drills: it can join the technique day): never after the faster session;
-        48 h apart or more when the week allows (strength-training-guidance), after the
-        long run only when no two other runs are that far apart, and then off the day
-        after the hard runs."""
+        """Where the strength circuit goes first: the best of `strength_pairs`."""
+        return list(self.strength_pairs[0])
+
+    @property
+    def strength_pairs(self) -> list[tuple[int, ...]]:
+        """Where the strength circuit can go, best first (workshop-exercises: twice a week
+        after a run; technique-drills: it can join the technique day): never after the
+        faster session; 48 h apart or more when the week allows (strength-training-
+        guidance), and then only such pairs; after the long run only when no two other
+        runs are that far apart, and then off the day after the hard runs. A later pair
+        takes what a full session of the first cannot."""
         pool = [i for i, k in enumerate(self.kinds) if k != "speed"]
         if len(pool) <= STRENGTH_SESSIONS:
-            return pool
+            return [tuple(pool)]
         pairs = [(a, b) for a in pool for b in pool if a < b]
-        return list(
-            max(
-                pairs,
-                key=lambda p: (
-                    min(self.days_apart(*p), STRENGTH_GAP_DAYS),  # 48 h is enough
-                    -sum(self.kinds[i] == "long" for i in p),  # easy-paced runs first
-                    -sum(self._after_hard(i) for i in p),  # not the day after the hard one
-                    -(self.kinds[p[0]] != "technique"),  # the technique day first
-                    -p[0],
-                    -p[1],
-                ),
-            )
+        pairs.sort(
+            key=lambda p: (
+                min(self.days_apart(*p), STRENGTH_GAP_DAYS),  # 48 h is enough
+                -sum(self.kinds[i] == "long" for i in p),  # easy-paced runs first
+                -sum(self._after_hard(i) for i in p),  # not the day after the hard one
+                -(self.kinds[p[0]] != "technique"),  # the technique day first
+                -p[0],
+                -p[1],
+            ),
+            reverse=True,
         )
+        spaced = [p for p in pairs if self.days_apart(*p) >= STRENGTH_GAP_DAYS]
+        return spaced or pairs[:1]
 
 
 def session_kinds(count: int, speed: bool = True) -> tuple[str, ...]:

@@ -488,7 +488,11 @@ class Engine:
                 continue
             # where the answers themselves disagree: a rule on a conclusion (a red flag
             # closing the health screen) is policy, not a second opinion
-            trace = [s for s in self._supports(record, key) if s.counted and _on_answers(s)]
+            trace = [
+                s
+                for s in self._supports(record, key)
+                if s.counted and _on_answers(by_id[s.rule].when)
+            ]
             pro = tuple(s for s in trace if s.certainty >= DISAGREE)
             con = tuple(s for s in trace if s.certainty <= -DISAGREE)
             # a measurement against a feeling, or a coach's eye against a feeling, is
@@ -589,11 +593,11 @@ class Engine:
 
     def _weight(self, supports: tuple[Support, ...]) -> int:
         """The strongest kind of evidence among the answers behind some supports."""
+        by_id = self._engine.by_id
         return max(
-            EVIDENCE_WEIGHT[self.kb.observations[fact.split(" = ", 1)[0]].evidence]
+            EVIDENCE_WEIGHT[self.kb.observations[test.obs].evidence]
             for support in supports
-            for fact in support.facts
-            if " = " in fact
+            for test in _stated(by_id[support.rule].when)
         )
 
     def _used(self, engine: _Run, key: Key) -> set[Key]:
@@ -817,11 +821,21 @@ def _has_unless(condition: Any) -> bool:
     return isinstance(condition, UnlessOf) or any(_has_unless(c) for c in children(condition))
 
 
-def _on_answers(support: Support) -> bool:
-    """A support that rests on answers alone (its facts "id = value"; an `unless` that
-    held is no fact of its own)."""
-    facts = [f for f in support.facts if not f.startswith("not established")]
-    return bool(facts) and all(" = " in f for f in facts)
+def _stated(condition: Any) -> Iterator[Any]:
+    """The tests a rule fires on: all but those of an `unless`, which only has to fail."""
+    if isinstance(condition, UnlessOf):
+        return
+    if isinstance(condition, (ObservationTest, ConclusionTest)):
+        yield condition
+        return
+    for child in children(condition):
+        yield from _stated(child)
+
+
+def _on_answers(condition: Any) -> bool:
+    """A rule that fires on answers alone, not on another conclusion."""
+    stated = list(_stated(condition))
+    return bool(stated) and all(isinstance(t, ObservationTest) for t in stated)
 
 
 def _described(facts: list[Any], measured: Mapping[str, str]) -> set[str]:

@@ -24,10 +24,15 @@ STATED = 0.5
 
 
 def _room_to_raise(cadence: float | None, advised: bool) -> bool:
-    """The rise is offered: the diagnosis advises it (an overstride or a bounce at 178 is
-    still eased by +5-10 %), or it keeps the cadence out of the high band (an unknown
-    cadence: the rise is put in general terms). One printout, one story."""
-    return advised or cadence is None or cadence * (1 + CADENCE_RAISE) <= HIGH_CADENCE
+    """The rise is offered: never from a cadence already high; else when the diagnosis
+    advises it (an overstride or a bounce at 178 is still eased by +5-10 %), or when it
+    keeps the cadence out of the high band (an unknown cadence: the rise is put in
+    general terms). One printout, one story."""
+    if cadence is None:
+        return True
+    if cadence > HIGH_CADENCE:
+        return False
+    return advised or cadence * (1 + CADENCE_RAISE) <= HIGH_CADENCE
 
 
 def _distance_words(km: float | None) -> tuple[float, str]:
@@ -81,7 +86,7 @@ def worth_of(
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     high_cadence = cadence is not None and cadence > HIGH_CADENCE
-    room = _room_to_raise(cadence, cadence_advised) and not high_cadence
+    room = _room_to_raise(cadence, cadence_advised)
     target = round(cadence * (1 + CADENCE_RAISE)) if cadence and room else None
     percent = round(CADENCE_RAISE * 100)
     gain_cm = round(STRIDE_GAIN_M * 100)
@@ -189,7 +194,7 @@ def _without_step(km: float, words: str, answers: dict[str, Any], advised: bool)
     measured_cadence = answers.get(vocabulary.CADENCE_SPM)
     cadence = float(measured_cadence) if isinstance(measured_cadence, (int, float)) else None
     percent = round(CADENCE_RAISE * 100)
-    room = _room_to_raise(cadence, advised) and not (cadence and cadence > HIGH_CADENCE)
+    room = _room_to_raise(cadence, advised)
     target = round(cadence * (1 + CADENCE_RAISE)) if cadence and room else None
     raise_it = (
         f"Cadence up {percent} %"
